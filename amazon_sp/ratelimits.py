@@ -1,0 +1,132 @@
+"""Amazon's default usage plans, and the token bucket that models them.
+
+SP-API limits each operation per selling partner and application with a token bucket: it
+holds at most ``burst`` tokens, refills at ``rate`` tokens per second, and every call
+takes one. The defaults below are the "Usage Plan" tables of Amazon's models
+(``shared/spapi-models``); a seller may be granted more, which Amazon announces in the
+``x-amzn-RateLimit-Limit`` header.
+
+Operation keys are ``<api>.<operationId>``, because v0 and 2026-01-01 both have a
+``getOrder``.
+"""
+
+import math
+import threading
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """A usage plan: ``rate`` requests per second, ``burst`` requests at once."""
+
+    rate: float
+    burst: int
+
+
+DEFAULT_RATE_LIMITS = {
+    "sellers.getMarketplaceParticipations": RateLimit(0.016, 15),
+    "sellers.getAccount": RateLimit(0.016, 15),
+    "ordersV0.getOrders": RateLimit(0.0167, 20),
+    "ordersV0.getOrder": RateLimit(0.5, 30),
+    "ordersV0.getOrderBuyerInfo": RateLimit(0.5, 30),
+    "ordersV0.getOrderAddress": RateLimit(0.5, 30),
+    "ordersV0.getOrderItems": RateLimit(0.5, 30),
+    "ordersV0.getOrderItemsBuyerInfo": RateLimit(0.5, 30),
+    "ordersV0.updateShipmentStatus": RateLimit(5.0, 15),
+    "ordersV0.confirmShipment": RateLimit(2.0, 10),
+    "orders2026.searchOrders": RateLimit(0.0056, 20),
+    "orders2026.getOrder": RateLimit(0.5, 30),
+    "tokens.createRestrictedDataToken": RateLimit(1.0, 10),
+    "feeds.createFeedDocument": RateLimit(0.5, 15),
+    "feeds.createFeed": RateLimit(0.0083, 15),
+    "feeds.getFeed": RateLimit(2.0, 15),
+    "feeds.getFeeds": RateLimit(0.0222, 10),
+    "feeds.getFeedDocument": RateLimit(0.0222, 10),
+    "feeds.cancelFeed": RateLimit(2.0, 15),
+    "fbaInventory.getInventorySummaries": RateLimit(2.0, 2),
+    "listingsItems.patchListingsItem": RateLimit(5.0, 5),
+    "listingsItems.getListingsItem": RateLimit(5.0, 10),
+    "reports.createReport": RateLimit(0.0167, 15),
+    "reports.getReport": RateLimit(2.0, 15),
+    "reports.getReportDocument": RateLimit(0.0167, 15),
+}
+
+FALLBACK_RATE_LIMIT = RateLimit(0.5, 10)
+"""Used for an operation missing from the table: conservative, never faster than
+Amazon's."""
+
+
+def default_rate_limit(operation):
+    """Return Amazon's default usage plan of an operation.
+
+    :param str operation: ``<api>.<operationId>``, e.g. ``orders2026.searchOrders``.
+    :rtype: RateLimit
+    """
+    return DEFAULT_RATE_LIMITS.get(operation, FALLBACK_RATE_LIMIT)
+
+
+def parse_rate_limit_header(value):
+    """Return the rate of an ``x-amzn-RateLimit-Limit`` header, or ``None`` if
+    unreadable.
+
+    :param str value: e.g. ``"0.0167"``.
+    :rtype: float | None
+    """
+    try:
+        rate = float(value)
+    except (TypeError, ValueError):
+        return None
+    return rate if math.isfinite(rate) and rate > 0 else None
+
+
+class TokenBucket:
+    """A token bucket with a burst capacity and a refill rate.
+
+    Time is passed in by the caller (seconds on a monotonic clock), so the same class
+    serves the client (which waits) and the sandbox (which refuses), and tests move time
+    by hand.
+
+    :param float rate: tokens added per second.
+    :param int burst: capacity; the bucket starts full.
+    :param float now: the current time.
+    """
+
+    def __init__(self, rate, burst, now):
+        self.rate = float(rate)
+        self.burst = int(burst)
+        self.tokens = float(burst)
+        self.updated = now
+        self.lock = threading.Lock()
+
+    def _refill(self, now):
+        if now > self.updated:
+            self.tokens = min(
+                self.burst, self.tokens + (now - self.updated) * self.rate
+            )
+            self.updated = now
+
+    def try_take(self, now):
+        """Take a token if one is there.
+
+        :return: ``0.0`` if a token was taken, else the seconds until one will be there.
+        :rtype: float
+        """
+        with self.lock:
+            self._refill(now)
+            if self.tokens >= 1.0:
+                self.tokens -= 1.0
+                return 0.0
+            return (1.0 - self.tokens) / self.rate
+
+    def set_rate(self, rate, now):
+        """Change the refill rate from now on (e.g. from ``x-amzn-RateLimit-Limit``)."""
+        with self.lock:
+            self._refill(now)
+            self.rate = float(rate)
+
+    def drain(self, now):
+        """Empty the bucket, e.g. after Amazon answered 429 although we thought we had a
+        token."""
+        with self.lock:
+            self._refill(now)
+            self.tokens = 0.0
