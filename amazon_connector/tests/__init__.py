@@ -1,0 +1,2 @@
+from . import test_account
+from . import test_security

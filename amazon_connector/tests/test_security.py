@@ -1,0 +1,119 @@
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.amazon_connector.tests.common import AmazonCommon
+
+
+@tagged("post_install", "-at_install")
+class TestAmazonSecurity(AmazonCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.offer = cls.env["amazon.offer"].create(
+            {
+                "account_id": cls.account.id,
+                "sku": "SKU-SEC",
+                "product_id": cls.product.id,
+            }
+        )
+        cls.salesperson = new_test_user(
+            cls.env, login="amazon_salesperson", groups="sales_team.group_sale_salesman"
+        )
+        cls.amazon_manager = new_test_user(
+            cls.env,
+            login="amazon_manager",
+            groups="sales_team.group_sale_salesman,amazon_connector.group_amazon_manager",
+        )
+        cls.other_company = cls.env["res.company"].create({"name": "Other Company"})
+        cls.other_company_manager = new_test_user(
+            cls.env,
+            login="other_company_manager",
+            groups="sales_team.group_sale_manager",
+            company_id=cls.other_company.id,
+            company_ids=[Command.set(cls.other_company.ids)],
+        )
+
+    def test_salesperson_reads_offers_and_marketplaces_but_changes_nothing(self):
+        env = self.env(user=self.salesperson)
+        self.assertTrue(
+            self.salesperson.has_group("amazon_connector.group_amazon_user")
+        )
+        self.assertEqual(env["amazon.offer"].search([]), self.offer)
+        self.assertTrue(env["amazon.marketplace"].search_count([]) >= 23)
+        with self.assertRaises(AccessError):
+            env["amazon.offer"].browse(self.offer.id).sku = "CHANGED"
+        with self.assertRaises(AccessError):
+            env["amazon.offer"].create(
+                {
+                    "account_id": self.account.id,
+                    "sku": "NEW",
+                    "product_id": self.product.id,
+                }
+            )
+        with self.assertRaises(AccessError):
+            env["amazon.marketplace"].browse(self.marketplace_us.id).name = "X"
+        with self.assertRaises(AccessError):
+            env["amazon.account"].browse(self.account.id).name = "X"
+
+    def test_credentials_are_for_system_administrators_only(self):
+        for user in (self.salesperson, self.amazon_manager):
+            account = self.account.with_user(user)
+            self.assertEqual(account.name, "Sandbox NA")
+            for field in ("lwa_client_id", "lwa_client_secret", "refresh_token"):
+                with self.assertRaises(AccessError):
+                    account.read([field])
+            with self.assertRaises(AccessError):
+                account.write({"refresh_token": "Atzr|stolen"})
+        fields_info = (
+            self.env["amazon.account"].with_user(self.amazon_manager).fields_get()
+        )
+        self.assertNotIn("refresh_token", fields_info)
+
+    def test_amazon_manager_configures_offers_and_marketplaces(self):
+        env = self.env(user=self.amazon_manager)
+        offer = env["amazon.offer"].create(
+            {
+                "account_id": self.account.id,
+                "sku": "MGR-1",
+                "product_id": self.product.id,
+            }
+        )
+        offer.product_id = self.service_product
+        env["amazon.marketplace"].browse(
+            self.marketplace_us.id
+        ).domain = "www.amazon.com"
+
+    def test_other_company_sees_no_account_nor_offer(self):
+        env = self.env(user=self.other_company_manager)
+        self.assertFalse(env["amazon.account"].search([]))
+        self.assertFalse(env["amazon.offer"].search([]))
+        with self.assertRaises(AccessError):
+            env["amazon.account"].browse(self.account.id).read(["name"])
+        with self.assertRaises(AccessError):
+            env["amazon.offer"].browse(self.offer.id).read(["sku"])
+        # Marketplaces are shared by all companies.
+        self.assertTrue(env["amazon.marketplace"].search_count([]) >= 23)
+
+    def test_every_view_loads(self):
+        env = self.env(user=self.amazon_manager)
+        views = self.env["ir.ui.view"].search(
+            [("model", "in", ["amazon.account", "amazon.marketplace", "amazon.offer"])]
+        )
+        self.assertGreaterEqual(len(views), 9)
+        for view in views:
+            with self.subTest(view=view.name):
+                result = env[view.model].get_views([(view.id, view.type)])
+                self.assertIn(view.type, result["views"])
+        settings = self.env["res.config.settings"].get_views([(False, "form")])
+        arch = settings["views"]["form"]["arch"]
+        self.assertIn('id="amazon_sync"', arch)
+        self.assertIn("Amazon Accounts", arch)
+        for xmlid in (
+            "amazon_connector.action_amazon_account",
+            "amazon_connector.action_amazon_marketplace",
+            "amazon_connector.action_amazon_offer",
+        ):
+            action = self.env.ref(xmlid)
+            for view_type in action.view_mode.split(","):
+                env[action.res_model].get_views([(False, view_type), (False, "search")])
