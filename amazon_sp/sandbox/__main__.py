@@ -70,7 +70,7 @@ def main(argv=None):
     names = ", ".join(MARKETPLACES[m].name for m in marketplaces)
     print(
         f"Amazon SP-API sandbox listening on {sandbox.url}\n"
-        f"  local endpoint (Odoo: Environment 'Local', Local endpoint): {sandbox.url}\n"
+        f"  Odoo account: Environment 'Local sandbox', Local Endpoint: {sandbox.url}\n"
         f"  seller id:     {seller.seller_id} (region {seller.region}: {names})\n"
         f"  client id:     {args.client_id}\n"
         f"  client secret: {args.client_secret}\n"
