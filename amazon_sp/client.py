@@ -27,6 +27,7 @@ import enum
 import hashlib
 import json
 import logging
+import random
 import threading
 import time
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ from sp_api.base._transport_httpx import HttpxTransport
 from sp_api.base.credential_provider import FromCodeCredentialProvider
 
 from . import logmask
+from .clock import SYSTEM_CLOCK
 from .errors import (
     AccessDenied,
     AmazonError,
@@ -49,6 +51,7 @@ from .errors import (
     Unavailable,
     error_for_status,
 )
+from .ratelimits import SHARED_LIMITER, CallStats, parse_rate_limit_header
 from .regions import LWA_TOKEN_URL, get_region
 
 _logger = logging.getLogger(__name__)
@@ -59,6 +62,16 @@ s."""
 
 TOKEN_EXPIRY_MARGIN = 60.0
 """Seconds before its announced expiry at which a cached access token is renewed."""
+
+DEFAULT_MAX_WAIT = 60.0
+"""Seconds one call may spend waiting (rate-limit tokens and backoff) before it gives up
+with a typed error that says when to try again."""
+
+DEFAULT_MAX_ATTEMPTS = 6
+"""Requests sent at most for one call (the first one and the retries)."""
+
+BACKOFF_BASE = 1.0
+BACKOFF_CAP = 30.0
 
 
 class Environment(enum.Enum):
@@ -117,7 +130,8 @@ def normalise_local_url(url):
         or parts.fragment
     ):
         raise ValueError(
-            f"{url!r} is not a valid local endpoint: expected a URL such as http://127.0.0.1:8765"
+            f"{url!r} is not a valid local endpoint: expected a URL such as "
+            f"http://127.0.0.1:8765"
         )
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
 
@@ -374,6 +388,12 @@ class SellerConnection:
     :param Environment environment: production, Amazon's sandbox, or a local server.
     :param str local_url: the local server's base URL, for :attr:`Environment.LOCAL`.
     :param float timeout: seconds to wait for Amazon.
+    :param clock: the clock (``amazon_sp.clock``); tests pass one that does not sleep.
+    :param float max_wait: seconds one call may spend waiting for rate-limit tokens and
+        backoff before it raises :class:`Throttled` or :class:`Unavailable`.
+    :param int max_attempts: requests sent at most for one call.
+    :param RateLimiter limiter: the token buckets (shared by the process by default).
+    :param random.Random rng: the source of backoff jitter.
     :raise ValueError: on an unknown region or environment, or a bad local URL.
     """
 
@@ -385,11 +405,22 @@ class SellerConnection:
         local_url=None,
         *,
         timeout=DEFAULT_TIMEOUT,
+        clock=None,
+        max_wait=DEFAULT_MAX_WAIT,
+        max_attempts=DEFAULT_MAX_ATTEMPTS,
+        limiter=None,
+        rng=None,
     ):
         self.credentials = credentials
         self.region = get_region(region)
         self.environment = Environment(environment)
         self.timeout = timeout
+        self.clock = clock or SYSTEM_CLOCK
+        self.max_wait = max_wait
+        self.max_attempts = max_attempts
+        self.limiter = limiter or SHARED_LIMITER
+        self.rng = rng or random.Random()
+        self.stats = CallStats()
         if self.environment is Environment.LOCAL:
             base = normalise_local_url(local_url)
             # The local server tells regions apart by a path prefix, as Amazon does by
@@ -402,6 +433,12 @@ class SellerConnection:
         else:
             self.endpoint = self.region.endpoint
             self.token_url = self.region.token_url
+        # Amazon counts usage per selling partner and application.
+        self._limiter_key = (
+            credentials.seller_id,
+            credentials.client_id,
+            self.endpoint,
+        )
         logmask.install()
         logmask.register_secret(credentials.client_secret)
         logmask.register_secret(credentials.refresh_token)
@@ -457,27 +494,129 @@ class SellerConnection:
         client.region = marketplace.region
         return client
 
-    def call(self, operation, func, *args, **kwargs):
+    def call(self, operation, func, *args, retry_unavailable=True, **kwargs):
         """Run one SP-API call and return its response, or raise a typed error.
 
-        An access token that Amazon reports as expired is renewed and the call made once
-        more.
+        The call first takes a token from the operation's rate-limit bucket, waiting for
+        one if needed. A 429 empties the bucket; a 429, a server error or a network
+        failure is retried with exponential backoff and jitter, as long as the waits
+        stay within ``max_wait`` and the requests within ``max_attempts``. An access
+        token that Amazon reports as expired is renewed and the call made once more.
 
-        :param str operation: the SP-API operation's name, e.g.
-            ``getMarketplaceParticipations``.
+        :param str operation: ``<api>.<operationId>``, e.g. ``orders2026.searchOrders``.
         :param callable func: a bound method of a client built by :meth:`client`.
+        :param bool retry_unavailable: retry after server errors and network failures
+            (False for requests that must not be sent twice).
         :rtype: ApiResponse
-        :raise AmazonError: on any failure.
+        :raise Throttled: when Amazon keeps throttling, or the next token is further
+            away than the time left; ``retry_after`` says when to try again.
+        :raise Unavailable: when Amazon keeps failing or cannot be reached.
+        :raise AmazonError: on any other failure (not worth retrying as is).
         """
-        for attempt in (1, 2):
+        waited = 0.0
+        attempt = 0
+        renewed = False
+        while True:
             try:
-                return self._call_once(operation, func, *args, **kwargs)
+                waited += self._acquire(operation, self.max_wait - waited)
+            except Throttled:
+                self.stats.add("errors", operation)
+                raise
+            attempt += 1
+            self.stats.add("calls", operation)
+            self.stats.sequence.append(operation)
+            try:
+                response = self._call_once(operation, func, *args, **kwargs)
             except AccessDenied as exc:
-                if attempt == 1 and _is_expired_token(exc):
+                if not renewed and _is_expired_token(exc):
                     _logger.info("Access token expired for %s; renewing it.", operation)
                     func.__self__._auth.invalidate()
+                    renewed = True
                     continue
+                self.stats.add("errors", operation)
                 raise
+            except (Throttled, Unavailable) as exc:
+                if isinstance(exc, Throttled):
+                    self.stats.add("throttled", operation)
+                    self._bucket(operation).drain(self._now())
+                elif not retry_unavailable:
+                    self.stats.add("errors", operation)
+                    raise
+                delay = self._backoff(attempt, exc)
+                if attempt >= self.max_attempts or waited + delay > self.max_wait:
+                    self.stats.add("errors", operation)
+                    exc.retry_after = max(exc.retry_after or 0.0, delay)
+                    raise
+                _logger.info(
+                    "%s failed (%s); retrying in %.1f s.", operation, exc.status, delay
+                )
+                self._sleep(delay)
+                waited += delay
+                self.stats.add("retries", operation)
+                continue
+            except AmazonError:
+                self.stats.add("errors", operation)
+                raise
+            self._learn_rate_limit(operation, response)
+            return response
+
+    # --- rate limits and backoff ---
+
+    def _now(self):
+        return self.clock.monotonic() + self.limiter.skew
+
+    def _sleep(self, seconds):
+        """Sleep through the clock; if it did not move (a frozen clock), move ours."""
+        before = self.clock.monotonic()
+        self.clock.sleep(seconds)
+        moved = self.clock.monotonic() - before
+        if moved < seconds:
+            self.limiter.add_skew(seconds - moved)
+        self.stats.add_wait(seconds)
+
+    def _bucket(self, operation):
+        return self.limiter.bucket(self._limiter_key, operation, self._now())
+
+    def _acquire(self, operation, budget):
+        """Take a rate-limit token, waiting at most ``budget`` seconds for it.
+
+        :return: the seconds waited.
+        :raise Throttled: if the token is further away than the budget.
+        """
+        bucket = self._bucket(operation)
+        waited = 0.0
+        while True:
+            wait = bucket.try_take(self._now())
+            if wait <= 0:
+                return waited
+            if waited + wait > budget:
+                raise Throttled(
+                    f"Amazon's usage plan for {operation} allows the next call in "
+                    f"{wait:.0f} seconds.",
+                    retry_after=wait,
+                    operation=operation,
+                    code="RateLimitWait",
+                )
+            self._sleep(wait)
+            waited += wait
+
+    def _backoff(self, attempt, error):
+        """Seconds to wait before attempt ``attempt + 1``: exponential, with jitter."""
+        ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
+        delay = ceiling / 2 + self.rng.random() * ceiling / 2
+        return max(delay, min(error.retry_after or 0.0, BACKOFF_CAP))
+
+    def _learn_rate_limit(self, operation, response):
+        headers = getattr(response, "headers", None)
+        rate = (
+            parse_rate_limit_header(headers.get("x-amzn-RateLimit-Limit"))
+            if headers
+            else None
+        )
+        if rate:
+            bucket = self._bucket(operation)
+            if bucket.rate != rate:
+                bucket.set_rate(rate, self._now())
 
     def _call_once(self, operation, func, *args, **kwargs):
         try:
@@ -524,14 +663,15 @@ class SellerConnection:
         """
         with self.client(Sellers) as sellers:
             response = self.call(
-                "getMarketplaceParticipations", sellers.get_marketplace_participation
+                "sellers.getMarketplaceParticipations",
+                sellers.get_marketplace_participation,
             )
         payload = response.payload
         if not isinstance(payload, list):
             raise Unavailable(
                 "Amazon answered getMarketplaceParticipations without a list of "
                 "participations.",
-                operation="getMarketplaceParticipations",
+                operation="sellers.getMarketplaceParticipations",
             )
         return [
             Participation.from_payload(item)

@@ -130,3 +130,98 @@ class TokenBucket:
         with self.lock:
             self._refill(now)
             self.tokens = 0.0
+
+
+class RateLimiter:
+    """Token buckets per seller and operation, seeded with Amazon's defaults.
+
+    One limiter is shared by every connection of the process, so that two accounts of
+    the same seller, or two imports in two threads, draw from the same buckets as Amazon
+    counts them (per selling partner and application).
+
+    A bucket's rate follows the ``x-amzn-RateLimit-Limit`` header Amazon sends back; its
+    burst stays Amazon's default (Amazon does not announce it).
+    """
+
+    def __init__(self):
+        self._buckets = {}
+        self._lock = threading.Lock()
+        self.skew = 0.0
+
+    def add_skew(self, seconds):
+        """Move this limiter's time forward: a sleep happened but the clock did not move
+        (a frozen test clock), and the buckets must still refill."""
+        with self._lock:
+            self.skew += seconds
+
+    def bucket(self, key, operation, now):
+        """Return the bucket of ``(key, operation)``, creating it full.
+
+        :param tuple key: identifies the seller and application (and the endpoint).
+        """
+        with self._lock:
+            bucket = self._buckets.get((key, operation))
+            if bucket is None:
+                limit = default_rate_limit(operation)
+                bucket = TokenBucket(limit.rate, limit.burst, now)
+                self._buckets[(key, operation)] = bucket
+            return bucket
+
+    def reset(self):
+        """Forget every bucket (tests)."""
+        with self._lock:
+            self._buckets.clear()
+            self.skew = 0.0
+
+
+SHARED_LIMITER = RateLimiter()
+
+
+class CallStats:
+    """Counters of what a connection did: calls, retries, throttles and waits.
+
+    ``calls`` counts requests sent, by operation; ``retries`` the requests sent again
+    after a 429, a server error or a network failure; ``throttled`` the 429 answers;
+    ``waited`` the seconds spent waiting for a rate-limit token or a backoff; ``errors``
+    the calls that finally failed. Read them with :meth:`snapshot`.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        with self._lock:
+            self.calls = {}
+            self.retries = {}
+            self.throttled = {}
+            self.errors = {}
+            self.waited = 0.0
+            self.waits = 0
+            self.sequence = []  # operations in the order they were sent
+
+    def add(self, counter, operation, count=1):
+        with self._lock:
+            table = getattr(self, counter)
+            table[operation] = table.get(operation, 0) + count
+
+    def add_wait(self, seconds):
+        with self._lock:
+            self.waited += seconds
+            self.waits += 1
+
+    def snapshot(self):
+        """Return the counters as plain data.
+
+        :rtype: dict
+        """
+        with self._lock:
+            return {
+                "calls": dict(self.calls),
+                "retries": dict(self.retries),
+                "throttled": dict(self.throttled),
+                "errors": dict(self.errors),
+                "waited": round(self.waited, 3),
+                "waits": self.waits,
+                "total_calls": sum(self.calls.values()),
+            }
