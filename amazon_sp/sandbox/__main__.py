@@ -3,9 +3,11 @@
 import argparse
 import logging
 import sys
+from datetime import timedelta
 
 from ..marketplaces import MARKETPLACES
 from . import state as defaults
+from .generator import generate
 from .server import Sandbox
 
 
@@ -39,6 +41,18 @@ def parse_args(argv=None):
         action="store_true",
         help="do not answer 429 when Amazon's default usage plans are exceeded",
     )
+    parser.add_argument(
+        "--orders", type=int, default=0, help="generate this many realistic orders"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the order generator"
+    )
+    parser.add_argument(
+        "--days",
+        type=float,
+        default=30,
+        help="the generated orders are created over this many past days",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request")
     return parser.parse_args(argv)
 
@@ -65,6 +79,16 @@ def main(argv=None):
         )
     except ValueError as exc:
         sys.exit(str(exc))
+    if args.orders:
+        end = state.clock.now() - timedelta(minutes=5)
+        generate(
+            state,
+            args.seller_id,
+            args.orders,
+            args.seed,
+            start=end - timedelta(days=args.days),
+            end=end,
+        )
     sandbox = Sandbox(state, port=args.port)
     seller = state.sellers[args.seller_id]
     names = ", ".join(MARKETPLACES[m].name for m in marketplaces)
@@ -78,6 +102,8 @@ def main(argv=None):
         f"  rate limits:   "
         f"{'relaxed' if args.relax_rate_limits else 'Amazon defaults'}; "
         f"access tokens live {args.token_lifetime:g} s\n"
+        f"  orders:        {args.orders} generated "
+        f"(seed {args.seed}, over {args.days:g} days)\n"
         f"  control:       {sandbox.url}/_sandbox/state\n"
         "These are the sandbox's own fake credentials, not Amazon's. Ctrl+C stops it.",
         flush=True,

@@ -20,9 +20,13 @@ It lets tests, demos and other processes change what the sandbox serves:
   /_sandbox/requests`` forgets it.
 """
 
+from datetime import timedelta
+
 from ..marketplaces import MARKETPLACES
 from .faults import Fault
-from .server import Response, invalid_input
+from .generator import generate
+from .orders_api import parse_time
+from .server import ApiError, Response, invalid_input
 from .state import Seller
 
 
@@ -164,6 +168,122 @@ def delete_faults(sandbox, request):
     return Response(200, {"ok": True})
 
 
+def _seller_id(sandbox, data):
+    seller_id = data.get("seller_id") or next(iter(sandbox.state.sellers), None)
+    if seller_id not in sandbox.state.sellers:
+        raise invalid_input(f"unknown seller {seller_id!r}")
+    return seller_id
+
+
+def post_orders(sandbox, request):
+    data = request.json()
+    orders = data.get("orders")
+    if not isinstance(orders, list) or not all(isinstance(o, dict) for o in orders):
+        raise invalid_input("orders must be a list of 2026-01-01 Order objects")
+    for order in orders:
+        for key in ("orderId", "salesChannel", "orderItems", "fulfillment"):
+            if key not in order:
+                raise invalid_input(f"order {order.get('orderId')!r} lacks {key!r}")
+    sandbox.state.put_orders(_seller_id(sandbox, data), orders)
+    return Response(200, {"ok": True, "count": len(orders)})
+
+
+def get_orders(sandbox, request):
+    seller_id = _seller_id(sandbox, {"seller_id": request.arg("seller_id")})
+    return Response(200, {"orders": sandbox.state.seller_orders(seller_id)})
+
+
+def post_generate(sandbox, request):
+    data = request.json()
+    seller_id = _seller_id(sandbox, data)
+    try:
+        count = int(data.get("count", 100))
+        seed = int(data.get("seed", 0))
+        days = float(data.get("days", 30))
+    except (TypeError, ValueError) as exc:
+        raise invalid_input(str(exc)) from None
+    end = sandbox.state.clock.now() - timedelta(minutes=5)
+    orders = generate(
+        sandbox.state, seller_id, count, seed, start=end - timedelta(days=days), end=end
+    )
+    return Response(200, {"ok": True, "order_ids": [o["orderId"] for o in orders]})
+
+
+def post_order_change(sandbox, request):
+    data = request.json()
+    seller_id = _seller_id(sandbox, data)
+    order_id = request.params["orderId"]
+    if sandbox.state.get_order(seller_id, order_id) is None:
+        raise ApiError(404, "NotFound", f"no order {order_id}")
+    status = data.get("status")
+    if status and status not in STATUSES:
+        raise invalid_input(f"status must be one of {', '.join(STATUSES)}")
+    last_updated = data.get("last_updated")
+    if last_updated:
+        last_updated = parse_time(last_updated, "last_updated")
+
+    def change(order):
+        change_order(
+            order,
+            status=status,
+            buyer_cancel_reason=data.get("buyer_cancel_reason"),
+            cancelled_by=data.get("cancelled_by"),
+        )
+
+    order = sandbox.state.update_order(seller_id, order_id, change, last_updated)
+    return Response(200, {"ok": True, "order": order})
+
+
+STATUSES = (
+    "PENDING_AVAILABILITY",
+    "PENDING",
+    "UNSHIPPED",
+    "PARTIALLY_SHIPPED",
+    "SHIPPED",
+    "CANCELLED",
+    "UNFULFILLABLE",
+)
+
+
+def change_order(order, status=None, buyer_cancel_reason=None, cancelled_by=None):
+    """Change an order as Amazon would: status with shipped quantities, cancellations.
+
+    :param dict order: the stored 2026-01-01 order, changed in place.
+    """
+    if cancelled_by:
+        status = "CANCELLED"
+    if status:
+        order["fulfillment"]["fulfillmentStatus"] = status
+        for item in order["orderItems"]:
+            fulfillment = item.setdefault("fulfillment", {})
+            quantity = item["quantityOrdered"]
+            shipped = {"SHIPPED": quantity, "CANCELLED": 0}.get(
+                status, fulfillment.get("quantityFulfilled", 0)
+            )
+            fulfillment["quantityFulfilled"] = shipped
+            fulfillment["quantityUnfulfilled"] = quantity - shipped
+    if buyer_cancel_reason:
+        for item in order["orderItems"]:
+            item["cancellation"] = {
+                "cancellationRequest": {
+                    "requester": "BUYER",
+                    "cancelReason": buyer_cancel_reason,
+                }
+            }
+    if cancelled_by:
+        for item in order["orderItems"]:
+            request = (item.get("cancellation") or {}).get("cancellationRequest")
+            item["cancellation"] = {
+                "cancellationExecution": {
+                    "cancelledBy": cancelled_by,
+                    "cancelReason": (request or {}).get("cancelReason")
+                    or "Cancelled by " + cancelled_by.lower(),
+                }
+            }
+            if request:
+                item["cancellation"]["cancellationRequest"] = request
+
+
 def get_requests(sandbox, request):
     return Response(200, {"requests": sandbox.state.received(request.arg("operation"))})
 
@@ -186,6 +306,10 @@ def register(router):
         ("GET", "/_sandbox/faults", get_faults),
         ("DELETE", "/_sandbox/faults", delete_faults),
         ("GET", "/_sandbox/requests", get_requests),
+        ("POST", "/_sandbox/orders", post_orders),
+        ("GET", "/_sandbox/orders", get_orders),
+        ("POST", "/_sandbox/orders/generate", post_generate),
+        ("POST", "/_sandbox/orders/{orderId}", post_order_change),
         ("DELETE", "/_sandbox/requests", delete_requests),
     ):
         router.add(method, path, handler, spapi=False)

@@ -2,11 +2,13 @@
 sent."""
 
 import collections
+import copy
 import secrets
 import threading
-import time
 from dataclasses import dataclass, field
+from datetime import timezone
 
+from ..clock import SYSTEM_CLOCK
 from ..marketplaces import MARKETPLACES
 from ..ratelimits import RateLimit, TokenBucket, default_rate_limit
 from .faults import FaultPlan
@@ -103,9 +105,8 @@ class AccessToken:
     seller_id: str
     client_id: str
     expires_at: float
-    restricted: dict = (
-        None  # for restricted data tokens: {(method, path pattern): data elements}
-    )
+    # For restricted data tokens: the resources granted, (method, path, data elements).
+    restricted: list = None
 
 
 class SandboxState:
@@ -113,7 +114,9 @@ class SandboxState:
 
     :param float token_lifetime: seconds an LWA access token lives (Amazon: 3600).
     :param bool enforce_rate_limits: answer 429 when a usage plan is exceeded.
-    :param callable clock: monotonic seconds, for rate limits and token expiry.
+    :param clock: ``monotonic()`` for rate limits and expiries, ``now()`` for the time
+        of orders and the two-minute rule (``amazon_sp.clock.SystemClock`` by default).
+    :param int seed: seeds the random draws of faults.
     """
 
     def __init__(
@@ -121,11 +124,11 @@ class SandboxState:
         *,
         token_lifetime=3600,
         enforce_rate_limits=True,
-        clock=time.monotonic,
+        clock=None,
         seed=0,
     ):
         self.lock = threading.RLock()
-        self.clock = clock
+        self.clock = clock or SYSTEM_CLOCK
         self.token_lifetime = token_lifetime
         self.enforce_rate_limits = enforce_rate_limits
         self.apps = {}  # client_id -> client_secret
@@ -136,6 +139,9 @@ class SandboxState:
         self.requests = collections.deque(maxlen=20000)
         self.lwa_calls = 0
         self.faults = FaultPlan(seed)
+        self.orders = {}  # seller_id -> {order id: 2026-01-01 Order with every block}
+        self.page_tokens = {}  # pagination token -> where the next page starts
+        self.rdt_lifetime = 3600
 
     # --- configuration ---
 
@@ -181,12 +187,17 @@ class SandboxState:
 
     # --- tokens ---
 
-    def issue_access_token(self, seller, client_id, lifetime=None, restricted=None):
-        token = "Atza|sandbox-" + secrets.token_urlsafe(24)
+    def issue_access_token(
+        self, seller, client_id, lifetime=None, restricted=None, prefix="Atza|"
+    ):
+        token = prefix + "sandbox-" + secrets.token_urlsafe(24)
         lifetime = self.token_lifetime if lifetime is None else lifetime
         with self.lock:
             self.tokens[token] = AccessToken(
-                seller.seller_id, client_id, self.clock() + lifetime, restricted
+                seller.seller_id,
+                client_id,
+                self.clock.monotonic() + lifetime,
+                restricted,
             )
         return token, lifetime
 
@@ -194,7 +205,7 @@ class SandboxState:
         """Make every access token issued so far expired (as if their hour had
         passed)."""
         with self.lock:
-            now = self.clock()
+            now = self.clock.monotonic()
             for token in self.tokens.values():
                 token.expires_at = min(token.expires_at, now - 1)
 
@@ -211,14 +222,53 @@ class SandboxState:
             bucket = self.buckets.get(key)
             if bucket is None:
                 bucket = self.buckets[key] = TokenBucket(
-                    limit.rate, limit.burst, self.clock()
+                    limit.rate, limit.burst, self.clock.monotonic()
                 )
-        return bucket.try_take(self.clock())
+        return bucket.try_take(self.clock.monotonic())
 
     def set_rate_limit(self, seller_id, operation, rate, burst):
         with self.lock:
             self.sellers[seller_id].rate_limits[operation] = RateLimit(rate, burst)
             self.buckets.pop((seller_id, operation), None)
+
+    # --- orders ---
+
+    def put_orders(self, seller_id, orders):
+        """Add or replace a seller's orders (2026-01-01 ``Order`` objects, every block).
+
+        An order without ``lastUpdatedTime`` gets the current time.
+        """
+        if seller_id not in self.sellers:
+            raise ValueError(f"unknown seller {seller_id!r}")
+        now = iso(self.clock.now())
+        with self.lock:
+            store = self.orders.setdefault(seller_id, {})
+            for order in orders:
+                order = copy.deepcopy(order)
+                order.setdefault("createdTime", now)
+                order.setdefault("lastUpdatedTime", now)
+                store[order["orderId"]] = order
+
+    def get_order(self, seller_id, order_id):
+        with self.lock:
+            return self.orders.get(seller_id, {}).get(order_id)
+
+    def seller_orders(self, seller_id):
+        with self.lock:
+            return list(self.orders.get(seller_id, {}).values())
+
+    def update_order(self, seller_id, order_id, change, last_updated=None):
+        """Change a stored order and mark it updated (now, or at ``last_updated``).
+
+        :param callable change: receives the order (a dict) and changes it in place.
+        :param datetime last_updated: the update time Amazon will report; a time in the
+            past stands for an update that Amazon makes visible late.
+        """
+        with self.lock:
+            order = self.orders[seller_id][order_id]
+            change(order)
+            order["lastUpdatedTime"] = iso(last_updated or self.clock.now())
+            return order
 
     # --- what was received ---
 
@@ -240,6 +290,11 @@ class SandboxState:
     def clear_received(self):
         with self.lock:
             self.requests.clear()
+
+
+def iso(moment):
+    """An aware datetime as SP-API writes it: UTC, seconds, ``Z``."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def default_state(
