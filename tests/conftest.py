@@ -1,8 +1,14 @@
-"""Tier-1 fixtures: a local SP-API sandbox on 127.0.0.1, and connections to it."""
+"""Tier-1 fixtures: a local SP-API sandbox on 127.0.0.1, and connections to it.
+
+The sandbox and the connections share one fake clock: when the client waits for a
+rate-limit token or a backoff, time moves at once, and the sandbox's buckets refill.
+"""
+
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from amazon_sp import Credentials, SellerConnection
+from amazon_sp import Credentials, SellerConnection, client, ratelimits
 from amazon_sp.sandbox import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
@@ -12,18 +18,39 @@ from amazon_sp.sandbox import (
     default_state,
 )
 
+START = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+
 
 class FakeClock:
-    """A monotonic clock the test moves by hand."""
+    """A clock the test moves: ``sleep`` returns at once, having moved time forward."""
 
-    def __init__(self, start=1000.0):
-        self.now = start
+    def __init__(self, start=START):
+        self.seconds = 1000.0
+        self.start = start
+        self.slept = 0.0
 
-    def __call__(self):
-        return self.now
+    def monotonic(self):
+        return self.seconds
+
+    def now(self):
+        return self.start + timedelta(seconds=self.seconds - 1000.0)
+
+    def sleep(self, seconds):
+        if seconds > 0:
+            self.seconds += seconds
+            self.slept += seconds
 
     def advance(self, seconds):
-        self.now += seconds
+        self.seconds += seconds
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits_and_tokens():
+    """Each test starts with full rate-limit buckets and no cached access token."""
+    ratelimits.SHARED_LIMITER.reset()
+    with client._token_cache_lock:
+        client._token_cache.clear()
+    yield
 
 
 @pytest.fixture
@@ -49,5 +76,7 @@ def credentials():
 
 
 @pytest.fixture
-def connection(sandbox, credentials):
-    return SellerConnection(credentials, "NA", "local", sandbox.url, timeout=5)
+def connection(sandbox, credentials, clock):
+    return SellerConnection(
+        credentials, "NA", "local", sandbox.url, timeout=5, clock=clock
+    )

@@ -140,7 +140,7 @@ def test_wrong_region_is_denied(sandbox, credentials):
         connection.get_marketplace_participations()
     assert info.value.status == 403 and info.value.code == "Unauthorized"
     assert info.value.request_id
-    assert info.value.operation == "getMarketplaceParticipations"
+    assert info.value.operation == "sellers.getMarketplaceParticipations"
 
 
 def test_application_without_the_role_is_denied(sandbox, credentials):
@@ -160,14 +160,39 @@ def test_expired_access_token_is_renewed_once(connection, sandbox):
     assert [r["status"] for r in sandbox.state.received()] == [200, 200, 403, 200, 200]
 
 
-def test_exhausted_usage_plan_raises_throttled(connection, sandbox):
-    # getMarketplaceParticipations: burst 15, then 0.016/s.
+def test_exhausted_usage_plan_is_waited_for_within_the_budget(
+    connection, sandbox, clock
+):
+    # getMarketplaceParticipations: burst 15, then 0.016/s (one call every 62.5 s).
+    for _ in range(15):
+        connection.get_marketplace_participations()
+    connection.max_wait = 100
+    connection.get_marketplace_participations()
+    assert clock.slept == pytest.approx(62.5, abs=0.1)
+    assert [r["status"] for r in sandbox.state.received()][1:] == [200] * 16
+
+
+def test_exhausted_usage_plan_beyond_the_budget_raises_throttled(connection, sandbox):
     for _ in range(15):
         connection.get_marketplace_participations()
     with pytest.raises(Throttled) as info:
-        connection.get_marketplace_participations()
-    assert info.value.status == 429 and info.value.code == "QuotaExceeded"
+        connection.get_marketplace_participations()  # max_wait is 60 s
+    assert info.value.retry_after == pytest.approx(62.5, abs=0.1)
     assert info.value.retryable
+    # Nothing was sent: our own bucket knew Amazon would refuse.
+    assert len(sandbox.state.received("sellers.getMarketplaceParticipations")) == 15
+
+
+def test_amazon_429_drains_our_bucket(connection, sandbox):
+    seller = sandbox.state.sellers[connection.credentials.seller_id]
+    while sandbox.state.take_token(seller, "sellers.getMarketplaceParticipations") == 0:
+        pass  # someone else (another process) spent the seller's quota
+    with pytest.raises(Throttled) as info:
+        connection.get_marketplace_participations()
+    assert connection.stats.throttled == {"sellers.getMarketplaceParticipations": 1}
+    assert info.value.retry_after >= 60
+    statuses = [r["status"] for r in sandbox.state.received()]
+    assert statuses.count(429) == 1  # one 429, then our bucket knew better
 
 
 def test_token_lifetime_follows_what_lwa_announces(sandbox, credentials, clock):
@@ -178,44 +203,108 @@ def test_token_lifetime_follows_what_lwa_announces(sandbox, credentials, clock):
     assert sandbox.state.lwa_calls == 1
 
 
-@pytest.mark.parametrize(
-    ("kind", "error", "status"),
-    [
-        ("throttle", Throttled, 429),
-        ("throttle_empty", Throttled, 429),
-        ("server_error", Unavailable, 500),
-        ("unavailable", Unavailable, 503),
-        ("html_error", Unavailable, 502),
-        ("forbidden_bare", AccessDenied, 403),
-        ("malformed", Unavailable, 200),
-        ("reset", Unavailable, None),
-    ],
-)
-def test_every_failure_becomes_a_typed_error(connection, sandbox, kind, error, status):
+RETRIED = [
+    ("throttle", Throttled, 429),
+    ("throttle_empty", Throttled, 429),
+    ("server_error", Unavailable, 500),
+    ("unavailable", Unavailable, 503),
+    ("html_error", Unavailable, 502),
+    ("malformed", Unavailable, 200),
+    ("reset", Unavailable, None),
+]
+
+
+@pytest.mark.parametrize(("kind", "error", "status"), RETRIED)
+def test_a_passing_failure_is_retried_with_backoff(
+    connection, sandbox, clock, kind, error, status
+):
     from amazon_sp.sandbox.faults import Fault
 
-    sandbox.state.faults.add(Fault(kind, "sellers.getMarketplaceParticipations"))
+    sandbox.state.faults.add(
+        Fault(kind, "sellers.getMarketplaceParticipations", count=2)
+    )
+    # After a 429 our bucket is empty like Amazon's: the retry waits for the next token
+    # (62.5 s for this operation), so give the call the time to wait.
+    connection.max_wait = 200
+    assert len(connection.get_marketplace_participations()) == 4
+    stats = connection.stats.snapshot()
+    assert stats["retries"] == {"sellers.getMarketplaceParticipations": 2}
+    assert stats["calls"] == {"sellers.getMarketplaceParticipations": 3}
+    # Exponential backoff with jitter: 0.5-1 s, then 1-2 s (fake time: nobody slept).
+    if kind.startswith("throttle"):
+        assert clock.slept == pytest.approx(2 * 62.5, abs=0.1)
+    else:
+        assert 1.5 <= clock.slept <= 3.0
+
+
+@pytest.mark.parametrize(("kind", "error", "status"), RETRIED)
+def test_a_lasting_failure_becomes_a_typed_error(
+    connection, sandbox, kind, error, status
+):
+    from amazon_sp.sandbox.faults import Fault
+
+    sandbox.state.faults.add(
+        Fault(kind, "sellers.getMarketplaceParticipations", count=-1)
+    )
     with pytest.raises(error) as info:
         connection.get_marketplace_participations()
-    assert info.value.status == status
-    assert info.value.retryable == (error in (Throttled, Unavailable))
-    # The fault was one call: the next one works.
-    assert len(connection.get_marketplace_participations()) == 4
+    assert info.value.retryable
+    assert info.value.retry_after > 0
+    if kind.startswith("throttle"):
+        # After a 429 the bucket is empty: the next token is a minute away, past the
+        # budget.
+        assert 60 <= info.value.retry_after <= 62.5
+    else:
+        assert info.value.status == status
+        assert connection.stats.calls == {"sellers.getMarketplaceParticipations": 6}
+    assert connection.stats.errors == {"sellers.getMarketplaceParticipations": 1}
 
 
-def test_lwa_outage_is_unavailable_not_bad_credentials(sandbox, credentials):
+def test_a_bare_403_is_access_denied_and_not_retried(connection, sandbox):
     from amazon_sp.sandbox.faults import Fault
 
-    sandbox.state.faults.add(Fault("server_error", "lwa.token"))
-    connection = SellerConnection(credentials, "NA", "local", sandbox.url)
+    sandbox.state.faults.add(
+        Fault("forbidden_bare", "sellers.getMarketplaceParticipations")
+    )
+    with pytest.raises(AccessDenied) as info:
+        connection.get_marketplace_participations()
+    assert info.value.status == 403
+    assert not info.value.retryable
+    assert connection.stats.calls == {"sellers.getMarketplaceParticipations": 1}
+
+
+def test_an_expired_token_fault_is_renewed_transparently(connection, sandbox):
+    from amazon_sp.sandbox.faults import Fault
+
+    connection.get_marketplace_participations()
+    sandbox.state.faults.add(
+        Fault("expired_token", "sellers.getMarketplaceParticipations")
+    )
+    assert len(connection.get_marketplace_participations()) == 4
+    assert sandbox.state.lwa_calls == 2
+
+
+def test_lwa_outage_is_unavailable_not_bad_credentials(sandbox, credentials, clock):
+    from amazon_sp.sandbox.faults import Fault
+
+    sandbox.state.faults.add(Fault("server_error", "lwa.token", count=-1))
+    connection = SellerConnection(credentials, "NA", "local", sandbox.url, clock=clock)
     with pytest.raises(Unavailable):
         connection.get_marketplace_participations()
 
 
-def test_slow_answer_times_out_as_unavailable(sandbox, credentials):
+def test_slow_answer_times_out_as_unavailable(sandbox, credentials, clock):
     from amazon_sp.sandbox.faults import Fault
 
-    connection = SellerConnection(credentials, "NA", "local", sandbox.url, timeout=0.2)
+    connection = SellerConnection(
+        credentials,
+        "NA",
+        "local",
+        sandbox.url,
+        timeout=0.2,
+        clock=clock,
+        max_attempts=1,
+    )
     connection.get_marketplace_participations()  # token cached
     sandbox.state.faults.add(
         Fault("slow", "sellers.getMarketplaceParticipations", delay=1)
