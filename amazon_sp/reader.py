@@ -74,12 +74,15 @@ class Checkpoint:
     """Where to resume reading: a window, the API version and the next page's token.
 
     Store it as :meth:`to_dict` (plain JSON) and rebuild it with :meth:`from_dict`.
+    ``by`` tells what the window filters on: ``updated`` (incremental sync) or
+    ``created`` (history imports).
     """
 
     after: datetime
     before: datetime
     api_version: str
     next_token: str = None
+    by: str = "updated"
 
     def to_dict(self):
         return {
@@ -87,6 +90,7 @@ class Checkpoint:
             "before": format_datetime(self.before),
             "api_version": self.api_version,
             "next_token": self.next_token,
+            "by": self.by,
         }
 
     @classmethod
@@ -101,6 +105,7 @@ class Checkpoint:
             before=moment(data["before"]),
             api_version=data["api_version"],
             next_token=data.get("next_token"),
+            by=data.get("by", "updated"),
         )
 
 
@@ -133,6 +138,7 @@ class _Run:
     after: datetime
     before: datetime
     version: str
+    by: str = "updated"
     token: str = None
     restarted: bool = False
     seen: set = field(default_factory=set)
@@ -213,23 +219,34 @@ class OrderReader:
 
     # --- listing ---
 
-    def pages(self, marketplace_ids, after=None, before=None, checkpoint=None):
-        """Yield the pages of orders updated in a window, oldest updates first.
+    def pages(
+        self, marketplace_ids, after=None, before=None, checkpoint=None, by="updated"
+    ):
+        """Yield the pages of orders updated (or created) in a window, oldest first.
 
         :param list marketplace_ids: the marketplaces to read (at most 50).
         :param datetime after: the window's start (aware), ignored with ``checkpoint``.
         :param datetime before: the window's end (default and at most: 2.5 minutes ago).
         :param Checkpoint checkpoint: resume where a previous run stopped.
+        :param str by: ``updated`` (last update in the window: what changed since the
+            last sync) or ``created`` (purchase date in the window: history).
         :raise Throttled: Amazon throttles for longer than the connection waits; the
             last page yielded has the checkpoint to resume from.
         :raise AmazonError: any other failure of the API.
         """
+        if by not in ("updated", "created"):
+            raise ValueError(f"by must be 'updated' or 'created', not {by!r}")
         if checkpoint:
-            run = _Run(checkpoint.after, checkpoint.before, checkpoint.api_version)
+            run = _Run(
+                checkpoint.after,
+                checkpoint.before,
+                checkpoint.api_version,
+                checkpoint.by,
+            )
             run.token = checkpoint.next_token
         else:
             window_after, window_before = self.window(after, before)
-            run = _Run(window_after, window_before, self._first_version())
+            run = _Run(window_after, window_before, self._first_version(), by)
         if run.after >= run.before:
             return
         pages_read = 0
@@ -292,7 +309,7 @@ class OrderReader:
             self._note(f"Amazon sent {duplicates} order(s) twice in one run; ignored.")
         run.token = next_token
         checkpoint = (
-            Checkpoint(run.after, run.before, run.version, next_token)
+            Checkpoint(run.after, run.before, run.version, next_token, run.by)
             if next_token
             else None
         )
@@ -315,9 +332,10 @@ class OrderReader:
 
     def _search_orders(self, run, marketplace_ids):
         client = self._client("2026")
+        prefix = "lastUpdated" if run.by == "updated" else "created"
         params = {
-            "lastUpdatedAfter": format_datetime(run.after),
-            "lastUpdatedBefore": format_datetime(run.before),
+            f"{prefix}After": format_datetime(run.after),
+            f"{prefix}Before": format_datetime(run.before),
             "marketplaceIds": list(marketplace_ids),
             "maxResultsPerPage": self.page_size,
         }
@@ -397,9 +415,10 @@ class OrderReader:
 
     def _get_orders_v0(self, run, marketplace_ids):
         client = self._restricted_client() or self._client("v0")
+        prefix = "LastUpdated" if run.by == "updated" else "Created"
         params = {
-            "LastUpdatedAfter": format_datetime(run.after),
-            "LastUpdatedBefore": format_datetime(run.before),
+            f"{prefix}After": format_datetime(run.after),
+            f"{prefix}Before": format_datetime(run.before),
             "MarketplaceIds": list(marketplace_ids),
             "MaxResultsPerPage": self.page_size,
         }

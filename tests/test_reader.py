@@ -141,7 +141,7 @@ def test_page_budget_splits_the_window_and_the_checkpoint_resumes_it(
     pages, orders = _read(first, clock)
     assert len(pages) == 1 and not pages[0].complete
     stored = pages[-1].checkpoint.to_dict()  # what the caller keeps between runs
-    assert set(stored) == {"after", "before", "api_version", "next_token"}
+    assert set(stored) == {"after", "before", "api_version", "next_token", "by"}
     clock.advance(900)  # the next scheduled run
     second = OrderReader(_connection(sandbox, clock), api_version=version)
     pages2, orders2 = _read(second, clock, checkpoint=Checkpoint.from_dict(stored))
@@ -323,3 +323,23 @@ def test_auto_falls_back_to_v0_when_2026_is_not_available(sandbox, clock, state)
     pages, orders = _read(reader, clock)
     assert len(orders) == COUNT and pages[-1].api_version == "v0"
     assert any("v0" in n for n in reader.notices)
+
+
+@pytest.mark.parametrize("version", ["2026-01-01", "v0"])
+def test_history_windows_filter_on_the_purchase_date(sandbox, clock, state, version):
+    after = clock.now() - timedelta(days=20)
+    before = clock.now() - timedelta(days=10)
+    expected = {
+        o["orderId"]
+        for o in state.seller_orders(DEFAULT_SELLER_ID)
+        if after.strftime("%Y-%m-%dT%H:%M:%SZ")
+        <= o["createdTime"]
+        <= before.strftime("%Y-%m-%dT%H:%M:%SZ")
+    }
+    reader = OrderReader(_connection(sandbox, clock), api_version=version, page_size=30)
+    pages = list(
+        reader.pages(DEFAULT_MARKETPLACES, after=after, before=before, by="created")
+    )
+    assert pages[0].checkpoint.by == "created"
+    assert {o.order_id for p in pages for o in p.orders} == expected
+    assert 30 < len(expected) < COUNT
