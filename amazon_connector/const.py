@@ -34,3 +34,50 @@ DEFAULT_PRODUCTS = {
     "sale": "default_product_sale",
     "shipping": "default_product_shipping",
 }
+
+# Amazon's order statuses, as AmazonOrder records spell them.
+ORDER_STATUS_SELECTION = [
+    ("pending", "Pending"),
+    ("unshipped", "Unshipped"),
+    ("partially_shipped", "Partially Shipped"),
+    ("shipped", "Shipped"),
+    ("canceled", "Canceled"),
+    ("unfulfillable", "Unfulfillable"),
+]
+# Statuses whose orders become confirmed sales orders.
+CONFIRMED_STATUSES = ("unshipped", "partially_shipped", "shipped")
+
+FULFILLMENT_SELECTION = [
+    ("fbm", "Fulfilled by Merchant (FBM)"),
+    ("fba", "Fulfilled by Amazon (FBA)"),
+]
+
+API_VERSION_SELECTION = [
+    ("auto", "Automatic (2026-01-01, else v0)"),
+    ("2026-01-01", "Orders API 2026-01-01"),
+    ("v0", "Orders API v0"),
+]
+
+# Kinds of sales order lines an Amazon item gives.
+LINE_KIND_SELECTION = [
+    ("item", "Item"),
+    ("shipping", "Shipping"),
+    ("gift_wrap", "Gift Wrap"),
+]
+
+# Amazon order references: 3-7-7 digits.
+ORDER_REF_PATTERN = r"^\d{3}-\d{7}-\d{7}$"
+
+# Every incremental window starts this many minutes before the last one ended: Amazon
+# sometimes makes an update visible after its time stamp. Orders read again are skipped.
+WINDOW_OVERLAP_MINUTES = 10
+# Seconds a "Sync orders" click may spend (the scheduled action has its own limit).
+INTERACTIVE_TIME_BUDGET = 60
+# Seconds one SP-API call of an import may wait for rate-limit tokens and backoff.
+IMPORT_MAX_WAIT = 60
+# Failed orders retried by id at the start of each run, at most.
+FAILED_RETRIES_PER_RUN = 25
+# Days of history an account looks back at its first import, by default.
+FIRST_IMPORT_DAYS = 7
+# Seconds a run may last when the scheduled action does not say (outside a cron).
+CRON_TIME_BUDGET = 600

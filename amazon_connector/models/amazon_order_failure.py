@@ -1,0 +1,97 @@
+from odoo import api, fields, models
+
+
+class AmazonOrderFailure(models.Model):
+    _name = "amazon.order.failure"
+    _description = "Amazon Order That Could Not Be Imported"
+    _order = "last_attempt desc, id desc"
+    _rec_name = "amazon_order_ref"
+    _check_company_auto = True
+
+    _order_unique = models.Constraint(
+        "UNIQUE(account_id, amazon_order_ref)",
+        "This Amazon order is already in the failed orders of the account.",
+    )
+
+    account_id = fields.Many2one(
+        comodel_name="amazon.account",
+        string="Account",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(
+        related="account_id.company_id", store=True, index=True
+    )
+    amazon_order_ref = fields.Char(string="Amazon Reference", required=True, index=True)
+    marketplace_id = fields.Many2one(
+        comodel_name="amazon.marketplace", string="Marketplace"
+    )
+    reason = fields.Text(
+        string="Reason",
+        help="Why the order could not be imported, and what to fix.",
+        required=True,
+    )
+    state = fields.Selection(
+        string="Status",
+        selection=[
+            ("failed", "To Retry"),
+            ("resolved", "Imported"),
+            ("dismissed", "Dismissed"),
+        ],
+        required=True,
+        default="failed",
+        index=True,
+    )
+    attempts = fields.Integer(string="Attempts", default=1)
+    first_failure = fields.Datetime(string="First Failure", default=fields.Datetime.now)
+    last_attempt = fields.Datetime(string="Last Attempt", default=fields.Datetime.now)
+    sale_order_id = fields.Many2one(
+        comodel_name="sale.order", string="Sales Order", readonly=True
+    )
+
+    # === ACTION METHODS === #
+
+    def action_dismiss(self):
+        """Stop retrying these orders: a user decided they need no import."""
+        self.filtered(lambda f: f.state == "failed").write({"state": "dismissed"})
+
+    def action_retry(self):
+        """Put dismissed orders back in the list retried at every run."""
+        self.filtered(lambda f: f.state == "dismissed").write({"state": "failed"})
+
+    def action_retry_now(self):
+        """Try to import these orders again, now."""
+        for account, failures in self.grouped("account_id").items():
+            account._amazon_as_importer()._amazon_retry_failures(failures.sudo())
+        return True
+
+    # === BUSINESS METHODS === #
+
+    @api.model
+    def _amazon_record(self, account, order_ref, reason, marketplace=None):
+        """Record (or update) the failure of an order.
+
+        :return: the failure, and whether it is new.
+        """
+        failure = self.search(
+            [("account_id", "=", account.id), ("amazon_order_ref", "=", order_ref)],
+            limit=1,
+        )
+        values = {"reason": reason, "last_attempt": fields.Datetime.now()}
+        if marketplace:
+            values["marketplace_id"] = marketplace.id
+        if failure:
+            if failure.state != "dismissed":
+                values["state"] = "failed"
+            values["attempts"] = failure.attempts + 1
+            failure.write(values)
+            return failure, False
+        values.update({"account_id": account.id, "amazon_order_ref": order_ref})
+        return self.create(values), True
+
+    @api.autovacuum
+    def _gc_resolved_failures(self):
+        """Forget failures resolved more than 90 days ago."""
+        limit = fields.Datetime.subtract(fields.Datetime.now(), days=90)
+        self.search([("state", "=", "resolved"), ("last_attempt", "<", limit)]).unlink()

@@ -1,0 +1,242 @@
+from odoo import api, fields, models
+
+from odoo.addons.amazon_connector import const
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    _amazon_order_unique = models.Constraint(
+        "UNIQUE(amazon_account_id, amazon_order_ref)",
+        "This Amazon order is already imported for this account.",
+    )
+
+    amazon_account_id = fields.Many2one(
+        comodel_name="amazon.account",
+        string="Amazon Account",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+    )
+    amazon_order_ref = fields.Char(
+        string="Amazon Reference", index="btree_not_null", readonly=True, copy=False
+    )
+    amazon_marketplace_id = fields.Many2one(
+        comodel_name="amazon.marketplace",
+        string="Marketplace",
+        readonly=True,
+        copy=False,
+    )
+    amazon_fulfillment = fields.Selection(
+        string="Fulfillment",
+        selection=const.FULFILLMENT_SELECTION,
+        readonly=True,
+        copy=False,
+    )
+    amazon_status = fields.Selection(
+        string="Amazon Status",
+        selection=const.ORDER_STATUS_SELECTION,
+        readonly=True,
+        copy=False,
+    )
+    amazon_last_update = fields.Datetime(
+        string="Amazon Last Update", readonly=True, copy=False
+    )
+    amazon_order_total = fields.Monetary(
+        string="Amazon Total",
+        help="The order's total as Amazon reports it.",
+        readonly=True,
+        copy=False,
+    )
+    amazon_tax_total = fields.Monetary(
+        string="Amazon Taxes",
+        help="The taxes Amazon reports.",
+        readonly=True,
+        copy=False,
+    )
+    amazon_facilitator_tax = fields.Monetary(
+        string="Tax Remitted by Amazon",
+        help="The taxes Amazon collects and remits itself (marketplace facilitator).",
+        readonly=True,
+        copy=False,
+    )
+    amazon_expected_total = fields.Monetary(
+        string="Expected Total",
+        help="What Odoo's total should be: Amazon's total, without the taxes Amazon "
+        "remits when the account's marketplace facilitator fiscal position applies.",
+        readonly=True,
+        copy=False,
+    )
+    amazon_total_difference = fields.Monetary(
+        string="Difference with Amazon",
+        compute="_compute_amazon_total_difference",
+        store=True,
+    )
+    amazon_buyer_cancel_requested = fields.Boolean(
+        string="Buyer Asked to Cancel", readonly=True, copy=False
+    )
+    amazon_buyer_cancel_reason = fields.Char(
+        string="Cancellation Reason", readonly=True, copy=False
+    )
+    amazon_gift_message = fields.Text(string="Gift Message", readonly=True, copy=False)
+    amazon_purchase_order = fields.Char(
+        string="Buyer's Purchase Order", readonly=True, copy=False
+    )
+    amazon_is_business = fields.Boolean(
+        string="Business Order", readonly=True, copy=False
+    )
+    amazon_is_prime = fields.Boolean(string="Prime", readonly=True, copy=False)
+    amazon_replaced_order_ref = fields.Char(
+        string="Replaces Amazon Order", readonly=True, copy=False
+    )
+    amazon_ship_service_level = fields.Char(
+        string="Shipping Service Level", readonly=True, copy=False
+    )
+    amazon_latest_ship_date = fields.Datetime(
+        string="Ship By", readonly=True, copy=False
+    )
+    amazon_shipped_outside = fields.Boolean(
+        string="Shipped Before Import",
+        help="Amazon reported this order shipped when it was imported: its delivery "
+        "was validated in Odoo, and no shipment confirmation is sent to Amazon.",
+        readonly=True,
+        copy=False,
+    )
+    amazon_state_unknown = fields.Boolean(readonly=True, copy=False)
+
+    # === COMPUTE METHODS === #
+
+    @api.depends("amount_total", "amazon_expected_total", "amazon_account_id")
+    def _compute_amazon_total_difference(self):
+        for order in self:
+            if order.amazon_account_id and order.amazon_expected_total is not False:
+                order.amazon_total_difference = order.currency_id.round(
+                    order.amount_total - order.amazon_expected_total
+                )
+            else:
+                order.amazon_total_difference = 0.0
+
+    # === BUSINESS METHODS === #
+
+    def _prepare_confirmation_values(self):
+        """Override of `sale` to keep the purchase date as the Amazon order's date."""
+        values = super()._prepare_confirmation_values()
+        if all(self.mapped("amazon_account_id")):
+            values.pop("date_order", None)
+        return values
+
+    def _amazon_item_lines(self):
+        return self.order_line.filtered(lambda line: line.amazon_line_kind == "item")
+
+    def _amazon_deliver_fba(self, order):
+        """Move the goods Amazon shipped out of the company's Amazon FBA location.
+
+        FBA orders need no delivery from the merchant: Amazon ships them. Their goods
+        leave the FBA location with done stock moves as Amazon reports them shipped, so
+        that stock and delivered quantities follow Amazon.
+        """
+        self.ensure_one()
+        if self.state != "sale":
+            return
+        shipped = {item.order_item_id: item.quantity_shipped for item in order.items}
+        location = self.company_id._amazon_fba_location()
+        customers = self.env.ref("stock.stock_location_customers")
+        values = []
+        for line in self._amazon_item_lines():
+            if line.product_id.type != "consu":
+                continue
+            lines = self._amazon_item_lines().filtered(
+                lambda other, line=line: other.amazon_item_ref == line.amazon_item_ref
+            )
+            wanted = min(
+                shipped.get(line.amazon_item_ref, 0),
+                sum(lines.mapped("product_uom_qty")),
+            )
+            # Split lines of one item share its shipped quantity in order.
+            before = sum(other.product_uom_qty for other in lines if other.id < line.id)
+            target = max(0.0, min(line.product_uom_qty, wanted - before))
+            moved = sum(
+                line.move_ids.filtered(lambda m: m.state == "done").mapped("quantity")
+            )
+            if target > moved:
+                values.append(
+                    {
+                        "product_id": line.product_id.id,
+                        "product_uom_qty": target - moved,
+                        "product_uom": line.product_uom_id.id,
+                        "location_id": location.id,
+                        "location_dest_id": customers.id,
+                        "company_id": self.company_id.id,
+                        "sale_line_id": line.id,
+                        "origin": self.name,
+                        "partner_id": self.partner_shipping_id.id,
+                    }
+                )
+        if not values:
+            return
+        moves = self.env["stock.move"].sudo().create(values)
+        moves._action_confirm()
+        for move in moves:
+            move.quantity = move.product_uom_qty
+        moves.picked = True
+        moves._action_done()
+
+    def _amazon_validate_shipped_deliveries(self, order):
+        """Validate the deliveries of an order Amazon shipped before it was imported."""
+        self.ensure_one()
+        shipped = {item.order_item_id: item.quantity_shipped for item in order.items}
+        pickings = self.picking_ids.filtered(
+            lambda p: (
+                p.state not in ("done", "cancel") and p.picking_type_code == "outgoing"
+            )
+        )
+        if not pickings:
+            return
+        if any(move.product_id.tracking != "none" for move in pickings.move_ids):
+            # Lots and serial numbers are the merchant's to enter.
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Amazon shipped this order before its import"),
+                note=self.env._(
+                    "Validate its delivery with the lot or serial numbers that left."
+                ),
+                user_id=self.amazon_account_id._amazon_responsible().id,
+            )
+            return
+        for move in pickings.move_ids:
+            line = move.sale_line_id
+            quantity = shipped.get(line.amazon_item_ref, 0)
+            move.quantity = min(move.product_uom_qty, quantity)
+            move.picked = True
+        pickings.with_context(
+            skip_backorder=False, cancel_backorder=False, skip_sms=True
+        )._action_done()
+        self.amazon_shipped_outside = True
+
+    def _amazon_cancel_from_amazon(self):
+        """Amazon cancelled the order: cancel it, or ask for a return if goods left."""
+        self.ensure_one()
+        if self.state == "cancel":
+            return
+        delivered = any(line.qty_delivered for line in self.order_line) or any(
+            picking.state == "done" for picking in self.picking_ids
+        )
+        if delivered:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Amazon cancelled a delivered order"),
+                note=self.env._(
+                    "Amazon cancelled order %(ref)s after goods left: process the "
+                    "return and the refund.",
+                    ref=self.amazon_order_ref,
+                ),
+                user_id=self.amazon_account_id._amazon_responsible().id,
+            )
+            return
+        self.with_context(disable_cancel_warning=True)._action_cancel()
+        self.message_post(
+            body=self.env._(
+                "Cancelled: Amazon cancelled order %(ref)s.", ref=self.amazon_order_ref
+            )
+        )

@@ -1,0 +1,43 @@
+from odoo import fields, models
+
+from odoo.addons.amazon_connector import const
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    amazon_item_ref = fields.Char(
+        string="Amazon Item", help="Amazon's order item id.", readonly=True, copy=False
+    )
+    amazon_line_kind = fields.Selection(
+        string="Amazon Charge",
+        selection=const.LINE_KIND_SELECTION,
+        readonly=True,
+        copy=False,
+    )
+    amazon_tax_amount = fields.Monetary(
+        string="Amazon Tax",
+        help="The tax Amazon reports for this line.",
+        readonly=True,
+        copy=False,
+    )
+    amazon_condition = fields.Char(string="Item Condition", readonly=True, copy=False)
+
+    # === BUSINESS METHODS === #
+
+    def _action_launch_stock_rule(self, **kwargs):
+        """Override of `sale_stock` to leave Amazon's own deliveries alone.
+
+        FBA goods leave Amazon's warehouses (moves from the FBA location, see
+        `sale.order._amazon_deliver_fba`), not the merchant's; and the shipping and gift
+        wrap charges of an Amazon item are not goods to ship.
+        """
+        lines = self.filtered(
+            lambda line: (
+                not (
+                    line.order_id.amazon_fulfillment == "fba"
+                    or line.amazon_line_kind in ("shipping", "gift_wrap")
+                )
+            )
+        )
+        return super(SaleOrderLine, lines)._action_launch_stock_rule(**kwargs)
