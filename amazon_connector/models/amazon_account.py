@@ -1,11 +1,16 @@
 import logging
+import re
+import time
+from datetime import timedelta, timezone
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import api, fields, models, modules
+from odoo.exceptions import LockError, UserError, ValidationError
 
 from odoo.addons.amazon_connector import const
 
 import amazon_sp
+from amazon_sp.orders import OrderDataError
+from amazon_sp.reader import Checkpoint, OrderReader
 
 _logger = logging.getLogger(__name__)
 
@@ -129,6 +134,85 @@ class AmazonAccount(models.Model):
     )
     offer_count = fields.Integer(compute="_compute_offer_count")
 
+    # --- order import ---
+    first_import_date = fields.Datetime(
+        string="Import Orders Since",
+        help="The first import reads the orders updated since this moment. Older "
+        "orders can be imported later with 'Import orders'.",
+        default=lambda self: (
+            fields.Datetime.now() - timedelta(days=const.FIRST_IMPORT_DAYS)
+        ),
+        copy=False,
+    )
+    orders_checkpoint = fields.Json(
+        string="Import Checkpoint",
+        help="Where the current window of the incremental import resumes.",
+        copy=False,
+    )
+    history_start = fields.Datetime(string="History From", copy=False, readonly=True)
+    history_end = fields.Datetime(string="History Until", copy=False, readonly=True)
+    history_checkpoint = fields.Json(copy=False)
+    api_version = fields.Selection(
+        string="Orders API",
+        help="Which version of Amazon's Orders API reads the orders. Automatic uses "
+        "2026-01-01 (up to 100 orders a call) and falls back to v0 when Amazon does "
+        "not open it to the application.",
+        selection=const.API_VERSION_SELECTION,
+        required=True,
+        default="auto",
+    )
+    warehouse_id = fields.Many2one(
+        comodel_name="stock.warehouse",
+        string="Warehouse",
+        help="The warehouse FBM orders are delivered from (the company's first one if "
+        "empty).",
+        check_company=True,
+    )
+    facilitator_fiscal_position_id = fields.Many2one(
+        comodel_name="account.fiscal.position",
+        string="Tax Remitted by Amazon",
+        help="Where Amazon collects and remits the sales tax itself (marketplace "
+        "facilitator, e.g. in the United States), orders get this fiscal position; map "
+        "the sales taxes to none in it if you do not declare them. Empty: Odoo's own "
+        "fiscal position rules apply.",
+        check_company=True,
+    )
+    total_tolerance = fields.Float(
+        string="Total Tolerance",
+        help="An order whose total differs from Amazon's by more than this amount (in "
+        "the order's currency) gets an activity for the accountant.",
+        default=0.01,
+    )
+    responsible_user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Responsible",
+        help="Is told about orders that cannot be imported, returns to process, and "
+        "connection problems.",
+        domain="[('share', '=', False)]",
+    )
+    accountant_user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Accountant",
+        help="Is told about orders whose totals or taxes differ from Amazon's (the "
+        "responsible user if empty).",
+        domain="[('share', '=', False)]",
+    )
+    sale_order_ids = fields.One2many(
+        comodel_name="sale.order",
+        inverse_name="amazon_account_id",
+        string="Sales Orders",
+    )
+    order_count = fields.Integer(string="Orders", compute="_compute_order_count")
+    failure_count = fields.Integer(string="Failed", compute="_compute_failure_count")
+    last_sync_log_id = fields.Many2one(
+        comodel_name="amazon.sync.log",
+        string="Last Run",
+        compute="_compute_last_sync_log",
+    )
+    last_sync_status = fields.Char(
+        string="Last Run Status", compute="_compute_last_sync_log"
+    )
+
     # === DEFAULTS === #
 
     @api.model
@@ -137,6 +221,37 @@ class AmazonAccount(models.Model):
         return const.REGION_BY_COUNTRY.get(country, "EU")
 
     # === COMPUTE METHODS === #
+
+    def _compute_order_count(self):
+        counts = dict(
+            self.env["sale.order"]._read_group(
+                [("amazon_account_id", "in", self.ids)],
+                ["amazon_account_id"],
+                ["__count"],
+            )
+        )
+        for account in self:
+            account.order_count = counts.get(account, 0)
+
+    def _compute_failure_count(self):
+        counts = dict(
+            self.env["amazon.order.failure"]._read_group(
+                [("account_id", "in", self.ids), ("state", "=", "failed")],
+                ["account_id"],
+                ["__count"],
+            )
+        )
+        for account in self:
+            account.failure_count = counts.get(account, 0)
+
+    def _compute_last_sync_log(self):
+        statuses = dict(self.env["amazon.sync.log"]._fields["status"].selection)
+        for account in self:
+            log = self.env["amazon.sync.log"].search(
+                [("account_id", "=", account.id)], limit=1
+            )
+            account.last_sync_log_id = log
+            account.last_sync_status = statuses.get(log.status, "") if log else ""
 
     def _compute_offer_count(self):
         counts = dict(
@@ -175,6 +290,11 @@ class AmazonAccount(models.Model):
         for account in accounts:
             # Raises UserError when Amazon refuses the credentials: nothing is saved.
             account._amazon_sync_marketplaces(activate="all")
+            if not account.last_orders_sync:
+                account.last_orders_sync = (
+                    account.first_import_date or fields.Datetime.now()
+                )
+        self._toggle_import_cron()
         return accounts
 
     def write(self, vals):
@@ -186,7 +306,25 @@ class AmazonAccount(models.Model):
         if reconnect:
             for account in self.filtered("active"):
                 account._amazon_sync_marketplaces(activate="new")
+        if "active" in vals:
+            self._toggle_import_cron()
         return res
+
+    def unlink(self):
+        res = super().unlink()
+        self._toggle_import_cron()
+        return res
+
+    @api.model
+    def _toggle_import_cron(self):
+        """Activate the import's scheduled action exactly while an account is active."""
+        cron = self.env.ref(
+            "amazon_connector.ir_cron_import_orders", raise_if_not_found=False
+        )
+        if cron:
+            active = bool(self.sudo().search_count([("active", "=", True)], limit=1))
+            if cron.active != active:
+                cron.sudo().active = active
 
     @api.model
     def _normalize_vals(self, vals):
@@ -243,6 +381,79 @@ class AmazonAccount(models.Model):
                 "sticky": bool(unknown),
                 "next": {"type": "ir.actions.act_window_close"},
             },
+        }
+
+    def action_sync_orders(self):
+        """Import the orders updated since the last synchronization, now."""
+        self.ensure_one()
+        log = self._amazon_as_importer()._amazon_sync_orders(
+            "manual", const.INTERACTIVE_TIME_BUDGET
+        )
+        return self._amazon_log_notification(log)
+
+    def _amazon_as_importer(self):
+        """The account as the import runs it: with the rights to create what an order
+        needs (customers, deliveries, FBA moves), in the account's company.
+
+        Amazon administrators may start an import without being stock or accounting
+        users; the scheduled action runs as the superuser anyway.
+        """
+        return self.sudo().with_company(self.company_id)
+
+    def action_import_history(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Import Amazon Orders"),
+            "res_model": "amazon.import.orders.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_account_id": self.id},
+        }
+
+    def action_recover_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Recover an Amazon Order"),
+            "res_model": "amazon.recover.order.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_account_id": self.id},
+        }
+
+    def action_view_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
+        action.update(
+            {
+                "domain": [("amazon_account_id", "=", self.id)],
+                "context": {"create": False},
+                "name": self.env._("Amazon Orders"),
+            }
+        )
+        return action
+
+    def action_view_failures(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Failed Amazon Orders"),
+            "res_model": "amazon.order.failure",
+            "view_mode": "list,form",
+            "domain": [("account_id", "=", self.id)],
+            "context": {"search_default_to_retry": True, "create": False},
+        }
+
+    def action_view_sync_logs(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Synchronization Runs"),
+            "res_model": "amazon.sync.log",
+            "view_mode": "list,form",
+            "domain": [("account_id", "=", self.id)],
+            "context": {"create": False},
         }
 
     def action_view_offers(self):
@@ -427,3 +638,377 @@ class AmazonAccount(models.Model):
                 "Amazon request ID: %(request_id)s", request_id=error.request_id
             )
         return message
+
+    # === ORDER IMPORT === #
+
+    @api.model
+    def _cron_import_orders(self):
+        """Scheduled action: import the new and updated orders of every active account.
+
+        Each account's run commits page by page; the next account starts when the
+        previous one is done or has spent its share of the time.
+        """
+        accounts = self.sudo().search([("active", "=", True)])
+        time_left = self._amazon_commit(remaining=len(accounts))
+        for account in accounts:
+            budget = const.CRON_TIME_BUDGET if time_left == float("inf") else time_left
+            account.with_company(account.company_id)._amazon_sync_orders("cron", budget)
+            time_left = self._amazon_commit(1)
+            if not time_left:
+                break
+
+    def _amazon_commit(self, processed=0, remaining=None):
+        """Commit the work done (and report progress to the scheduled action).
+
+        :return: the seconds left to the scheduled action's run (infinite outside one).
+        """
+        if modules.module.current_test:
+            return float("inf")
+        return self.env["ir.cron"]._commit_progress(processed, remaining=remaining)
+
+    def _amazon_lock(self):
+        """Lock the account's row so that no other worker imports it at the same time.
+
+        :return: whether this worker has the lock.
+        """
+        try:
+            self.lock_for_update()
+        except LockError:
+            return False
+        return True
+
+    def _amazon_sync_orders(self, trigger, time_budget):
+        """Import the orders updated since the last synchronization, retry the failed
+        ones and continue a history import, within a time budget.
+
+        Orders are imported page by page; after each page the account's checkpoint
+        (where to resume) is saved and committed, so a crash loses nothing the next run
+        does not redo. Throttling ends the run quietly: the next run resumes.
+
+        :param str trigger: ``cron``, ``manual``...
+        :param float time_budget: seconds the run may last.
+        :return: the run's log.
+        :rtype: amazon.sync.log
+        """
+        self.ensure_one()
+        started = time.monotonic()
+        log = (
+            self.env["amazon.sync.log"]
+            .sudo()
+            .create({"account_id": self.id, "trigger": trigger})
+        )
+        if not self._amazon_lock():
+            log.write(
+                {"status": "locked", "message": self.env._("Another run is importing.")}
+            )
+            return log
+        connection = self._amazon_connection()
+        connection.max_wait = min(const.IMPORT_MAX_WAIT, max(time_budget, 1))
+        parameters = self.env["ir.config_parameter"].sudo()
+        reader = OrderReader(
+            connection,
+            api_version=self.api_version,
+            time_budget=time_budget,
+            page_size=int(parameters.get_param("amazon_connector.page_size", 100)),
+            max_pages=int(parameters.get_param("amazon_connector.max_pages_per_run", 0))
+            or None,
+        )
+        totals = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
+        status, messages = "done", []
+        try:
+            self._amazon_retry_failures(reader=reader, totals=totals)
+            status = self._amazon_read_window(reader, log, totals, history=False)
+            if status == "done" and self.history_start:
+                status = self._amazon_read_window(reader, log, totals, history=True)
+        except amazon_sp.Throttled as error:
+            status = "throttled"
+            messages.append(
+                self.env._(
+                    "Amazon throttled the import; it resumes at the next run (in about "
+                    "%(seconds)s seconds at the earliest).",
+                    seconds=int(error.retry_after or 0),
+                )
+            )
+        except amazon_sp.AmazonError as error:
+            status = "error"
+            messages.append(self._amazon_error_message(error))
+            if not error.retryable:
+                self._amazon_notify_problem(self._amazon_error_message(error))
+        finally:
+            reader.close()
+        messages += reader.notices
+        stats = connection.stats.snapshot()
+        log.write(
+            {
+                "status": status,
+                "duration": time.monotonic() - started,
+                "orders_created": totals["created"],
+                "orders_updated": totals["updated"],
+                "orders_skipped": totals["skipped"],
+                "orders_failed": totals["failed"],
+                "api_calls": stats["total_calls"],
+                "throttled": sum(stats["throttled"].values()),
+                "wait_seconds": stats["waited"],
+                "message": "\n".join(messages) or False,
+            }
+        )
+        self._amazon_commit()
+        return log
+
+    def _amazon_read_window(self, reader, log, totals, history):
+        """Read one window (the incremental one, or the history import) page by page.
+
+        :return: ``done`` when the window was read to its end, ``partial`` when the time
+            budget stopped it (its checkpoint is saved), ``locked`` when another worker
+            took the account over.
+        """
+        marketplaces = self.active_marketplace_ids.mapped("api_ref")
+        if not marketplaces:
+            return "done"
+        if history:
+            checkpoint = self.history_checkpoint
+            after = _aware(self.history_start)
+            before = _aware(self.history_end)
+            by = "created"
+        else:
+            checkpoint = self.orders_checkpoint
+            since = (
+                self.last_orders_sync or self.first_import_date or fields.Datetime.now()
+            )
+            after = _aware(since - timedelta(minutes=const.WINDOW_OVERLAP_MINUTES))
+            before, by = None, "updated"
+        pages = reader.pages(
+            marketplaces,
+            after=after,
+            before=before,
+            checkpoint=Checkpoint.from_dict(checkpoint) if checkpoint else None,
+            by=by,
+        )
+        importer = self.env["amazon.order.import"]
+        status = "done"
+        for page in pages:
+            if not log.window_start:
+                log.write(
+                    {
+                        "window_start": page.window_after.replace(tzinfo=None),
+                        "window_end": page.window_before.replace(tzinfo=None),
+                        "api_version": page.api_version,
+                    }
+                )
+            result = importer._amazon_import_orders(self, page.orders, page.failed)
+            for key in totals:
+                totals[key] += result.get(key, 0)
+            if history:
+                values = (
+                    {
+                        "history_start": False,
+                        "history_end": False,
+                        "history_checkpoint": False,
+                    }
+                    if page.complete
+                    else {"history_checkpoint": page.checkpoint.to_dict()}
+                )
+            elif page.complete:
+                values = {
+                    "last_orders_sync": page.window_before.replace(tzinfo=None),
+                    "orders_checkpoint": False,
+                }
+            else:
+                values = {"orders_checkpoint": page.checkpoint.to_dict()}
+            self.write(values)
+            status = "done" if page.complete else "partial"
+            self._amazon_commit()
+            if not self._amazon_lock():
+                return "locked"
+        return status
+
+    def _amazon_retry_failures(self, failures=None, reader=None, totals=None):
+        """Import failed orders again, by their Amazon reference.
+
+        :param amazon.order.failure failures: which ones (default: the oldest to retry).
+        """
+        self.ensure_one()
+        failures = failures or self.env["amazon.order.failure"].search(
+            [("account_id", "=", self.id), ("state", "=", "failed")],
+            order="last_attempt",
+            limit=const.FAILED_RETRIES_PER_RUN,
+        )
+        if not failures:
+            return
+        own_reader = reader is None
+        if own_reader:
+            reader = OrderReader(
+                self._amazon_connection(), api_version=self.api_version
+            )
+        importer = self.env["amazon.order.import"]
+        try:
+            for failure in failures:
+                try:
+                    order = reader.get_order(failure.amazon_order_ref)
+                except OrderDataError as error:
+                    importer._amazon_import_orders(self, [], [error])
+                    continue
+                except amazon_sp.NotFound:
+                    failure.write(
+                        {
+                            "reason": self.env._(
+                                "Amazon does not know this order (any more): check the "
+                                "reference, or dismiss it."
+                            ),
+                            "attempts": failure.attempts + 1,
+                            "last_attempt": fields.Datetime.now(),
+                        }
+                    )
+                    continue
+                if order.status.value == "pending":
+                    failure.write(
+                        {
+                            "reason": self.env._(
+                                "Amazon has not given the prices of this order yet "
+                                "(payment pending); it is tried again later."
+                            ),
+                            "last_attempt": fields.Datetime.now(),
+                        }
+                    )
+                    continue
+                result = importer._amazon_import_orders(self, [order])
+                if totals is not None:
+                    for key in totals:
+                        totals[key] += result.get(key, 0)
+        finally:
+            if own_reader:
+                reader.close()
+
+    def _amazon_recover_order(self, order_ref):
+        """Import one order by its Amazon reference, now.
+
+        :return: its sales order.
+        :raise UserError: with the reason when it cannot be imported.
+        """
+        self.ensure_one()
+        order_ref = (order_ref or "").strip()
+        if not re.match(const.ORDER_REF_PATTERN, order_ref):
+            raise UserError(
+                self.env._(
+                    "%(ref)s is not an Amazon order reference: it has the form "
+                    "123-1234567-1234567.",
+                    ref=order_ref,
+                )
+            )
+        reader = OrderReader(self._amazon_connection(), api_version=self.api_version)
+        try:
+            order = self._amazon_call(lambda _connection: reader.get_order(order_ref))
+        except OrderDataError as error:
+            raise UserError(
+                self.env._(
+                    "Amazon sent data that cannot make a sales order: %(reason)s",
+                    reason=error.reason,
+                )
+            ) from None
+        finally:
+            reader.close()
+        if order.status.value == "pending":
+            raise UserError(
+                self.env._(
+                    "Amazon has not given the prices of order %(ref)s yet (payment "
+                    "pending): it is imported by itself once Amazon does.",
+                    ref=order_ref,
+                )
+            )
+        if order.non_amazon or order.status.value == "unfulfillable":
+            raise UserError(
+                self.env._(
+                    "Order %(ref)s was not sold on Amazon: it is not imported.",
+                    ref=order_ref,
+                )
+            )
+        self.env["amazon.order.import"]._amazon_import_orders(self, [order])
+        sale_order = self.env["sale.order"].search(
+            [("amazon_account_id", "=", self.id), ("amazon_order_ref", "=", order_ref)]
+        )
+        if not sale_order:
+            failure = self.env["amazon.order.failure"].search(
+                [("account_id", "=", self.id), ("amazon_order_ref", "=", order_ref)]
+            )
+            raise UserError(
+                failure.reason
+                or self.env._(
+                    "Order %(ref)s was cancelled before it was imported.", ref=order_ref
+                )
+            )
+        return sale_order
+
+    def _amazon_start_history(self, start, end):
+        """Ask the scheduled action to import the orders created between two moments."""
+        self.ensure_one()
+        self.write(
+            {"history_start": start, "history_end": end, "history_checkpoint": False}
+        )
+        self.env.ref("amazon_connector.ir_cron_import_orders").sudo()._trigger()
+
+    # === NOTIFICATIONS === #
+
+    def _amazon_responsible(self):
+        self.ensure_one()
+        return (
+            self.responsible_user_id or self.user_id or self.create_uid or self.env.user
+        )
+
+    def _amazon_notify_failures(self):
+        """One activity tells the responsible user that orders wait for a fix."""
+        self._amazon_activity_once(
+            self.env._("Amazon orders could not be imported"),
+            self.env._(
+                "Some Amazon orders could not be imported: open Failed Orders on the "
+                "account to see why and what to fix. They are retried at every run."
+            ),
+        )
+
+    def _amazon_notify_problem(self, message):
+        """Tell the responsible user, once, that Amazon refuses the connection."""
+        self._amazon_activity_once(self.env._("Amazon refuses the connection"), message)
+
+    def _amazon_activity_once(self, summary, note):
+        self.ensure_one()
+        if self.activity_ids.filtered(lambda activity: activity.summary == summary):
+            return
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=summary,
+            note=note,
+            user_id=self._amazon_responsible().id,
+        )
+
+    def _amazon_log_notification(self, log):
+        """A notification that sums a run up."""
+        message = self.env._(
+            "%(created)s created, %(updated)s updated, %(skipped)s unchanged or "
+            "skipped, %(failed)s failed.",
+            created=log.orders_created,
+            updated=log.orders_updated,
+            skipped=log.orders_skipped,
+            failed=log.orders_failed,
+        )
+        kind = {"done": "success", "partial": "info", "throttled": "warning"}.get(
+            log.status, "danger"
+        )
+        if log.status == "partial":
+            message += " " + self.env._("More orders are imported at the next run.")
+        if log.message:
+            message += "\n" + log.message
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Amazon orders"),
+                "message": message,
+                "type": kind,
+                "sticky": kind in ("warning", "danger"),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+
+def _aware(moment):
+    """A naive UTC datetime (Odoo's) as an aware one (amazon_sp's)."""
+    return moment.replace(tzinfo=timezone.utc) if moment else None

@@ -19,9 +19,11 @@ class TestAmazonAccount(AmazonCommon):
         expected = self.marketplace_us | self.marketplace_ca | self.marketplace_mx
         self.assertEqual(self.account.available_marketplace_ids, expected)
         self.assertEqual(self.account.active_marketplace_ids, expected)
+        account = self._create_account(name="Again", seller_id="AGAIN")
         calls = self.sandbox_state.received("sellers.getMarketplaceParticipations")
-        self.assertTrue(calls)
-        self.assertEqual(calls[-1]["region"], "NA")
+        self.assertEqual(len(calls), 1)
+        self.assertEqual(calls[0]["region"], "NA")
+        self.assertEqual(account.active_marketplace_ids, expected)
 
     def test_european_account(self):
         account = self.env["amazon.account"].create(self._eu_account_values())

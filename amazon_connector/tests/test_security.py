@@ -117,3 +117,24 @@ class TestAmazonSecurity(AmazonCommon):
             action = self.env.ref(xmlid)
             for view_type in action.view_mode.split(","):
                 env[action.res_model].get_views([(False, view_type), (False, "search")])
+
+    def test_an_amazon_manager_who_is_no_stock_user_can_import(self):
+        from odoo.addons.amazon_connector.tests.common import make_order
+
+        from amazon_sp.sandbox import DEFAULT_SELLER_ID
+
+        self.env.ref("base.USD").active = True
+        order = make_order(
+            self.marketplace_us,
+            [{"sku": "SKU-SEC", "price": 20, "tax": 2.05}],
+            status="SHIPPED",
+        )
+        self.sandbox_state.put_orders(DEFAULT_SELLER_ID, [order])
+        self.assertFalse(self.amazon_manager.has_group("stock.group_stock_user"))
+        action = self.account.with_user(self.amazon_manager).action_sync_orders()
+        self.assertIn("1 created", action["params"]["message"])
+        so = self.env["sale.order"].search(
+            [("amazon_order_ref", "=", order["orderId"])]
+        )
+        self.assertEqual(so.picking_ids.state, "done")  # shipped before its import
+        self.assertEqual(so.order_line.product_id, self.product)  # the offer's product
