@@ -288,6 +288,16 @@ class _ClientFixes:
         headers.pop("host", None)
         return headers
 
+    def _request(self, path, *, data=None, **kwargs):
+        # Some library methods (create_feed, create_feed_document) leave their own
+        # "path" key in the JSON body they send; Amazon does not document it.
+        if isinstance(data, dict) and "path" in data:
+            data = {key: value for key, value in data.items() if key != "path"}
+        # The library adds the client's marketplace to every query and body under four
+        # spellings unless told not to; amazon_sp passes the marketplaces it means.
+        kwargs["add_marketplace"] = False
+        return super()._request(path, data=data, **kwargs)
+
     def _check_response(self, res, res_no_data=False, bulk=False, wrap_list=False):
         status = res.status_code
         request_id = res.headers.get("x-amzn-RequestId")
@@ -647,11 +657,11 @@ class SellerConnection:
                 code=getattr(exc, "amzn_code", None),
                 operation=operation,
             ) from exc
-        if not isinstance(response, ApiResponse):
+        if not isinstance(response, (ApiResponse, str, bytes)):
             raise Unavailable(
                 "Unexpected answer from the SP-API client.", operation=operation
             )
-        return response
+        return response  # the text of a document, for the methods that download one
 
     # === OPERATIONS === #
 

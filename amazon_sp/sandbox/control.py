@@ -17,7 +17,19 @@ It lets tests, demos and other processes change what the sandbox serves:
   "delay"?}`` injects a fault (see :mod:`amazon_sp.sandbox.faults`); ``GET`` lists those
   waiting and those injected; ``DELETE`` clears those waiting;
 - ``GET  /_sandbox/requests`` (``?operation=``): what the sandbox received; ``DELETE
-  /_sandbox/requests`` forgets it.
+  /_sandbox/requests`` forgets it;
+- ``POST /_sandbox/orders``: ``{"seller_id", "orders": [2026-01-01 Order, ...]}`` adds
+  or replaces orders; ``GET /_sandbox/orders?seller_id=`` lists them;
+- ``POST /_sandbox/orders/generate``: ``{"seller_id", "count", "seed"?, "days"?}`` adds
+  generated orders (see :mod:`amazon_sp.sandbox.generator`);
+- ``POST /_sandbox/orders/{orderId}``: ``{"seller_id", "status"?,
+  "buyer_cancel_reason"?, "cancelled_by"?, "last_updated"?}`` changes an order: a new
+  fulfillment status (with the items' shipped quantities), a buyer's cancellation
+  request, a cancellation, and the update time Amazon reports (a past time stands for an
+  update made visible late);
+- ``POST /_sandbox/inventory``: ``{"seller_id", "marketplace_id", "items": {sku:
+  {"fulfillable", "reserved", "unfulfillable", "inbound"}}}`` sets FBA stock;
+- ``GET /_sandbox/feeds``: the feeds received, with their uploaded content.
 """
 
 from datetime import timedelta
@@ -284,6 +296,30 @@ def change_order(order, status=None, buyer_cancel_reason=None, cancelled_by=None
                 item["cancellation"]["cancellationRequest"] = request
 
 
+def post_inventory(sandbox, request):
+    data = request.json()
+    seller_id = _seller_id(sandbox, data)
+    items = data.get("items")
+    if not data.get("marketplace_id") or not isinstance(items, dict):
+        raise invalid_input("marketplace_id and items are required")
+    with sandbox.state.lock:
+        stock = sandbox.state.inventory.setdefault(seller_id, {})
+        stock[data["marketplace_id"]] = {sku: dict(q) for sku, q in items.items()}
+    return Response(200, {"ok": True})
+
+
+def get_feeds(sandbox, request):
+    with sandbox.state.lock:
+        feeds = [
+            {
+                **{k: v for k, v in feed.items() if k != "input"},
+                "content": feed["input"].decode("utf-8", "replace"),
+            }
+            for feed in sandbox.state.feeds.values()
+        ]
+    return Response(200, {"feeds": feeds})
+
+
 def get_requests(sandbox, request):
     return Response(200, {"requests": sandbox.state.received(request.arg("operation"))})
 
@@ -309,6 +345,8 @@ def register(router):
         ("POST", "/_sandbox/orders", post_orders),
         ("GET", "/_sandbox/orders", get_orders),
         ("POST", "/_sandbox/orders/generate", post_generate),
+        ("POST", "/_sandbox/inventory", post_inventory),
+        ("GET", "/_sandbox/feeds", get_feeds),
         ("POST", "/_sandbox/orders/{orderId}", post_order_change),
         ("DELETE", "/_sandbox/requests", delete_requests),
     ):

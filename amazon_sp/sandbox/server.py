@@ -135,11 +135,12 @@ class Sandbox:
     """
 
     def __init__(self, state, port=0, host="127.0.0.1"):
-        from . import control, lwa, orders_api, sellers
+        # Imported here: the route modules import this one.
+        from . import control, fulfillment, lwa, orders_api, sellers
 
         self.state = state
         self.router = Router()
-        for module in (lwa, sellers, orders_api, control):
+        for module in (lwa, sellers, orders_api, fulfillment, control):
             module.register(self.router)
         handler = type("Handler", (_Handler,), {"sandbox": self})
         self.httpd = ThreadingHTTPServer((host, port), handler)

@@ -142,6 +142,9 @@ class SandboxState:
         self.orders = {}  # seller_id -> {order id: 2026-01-01 Order with every block}
         self.page_tokens = {}  # pagination token -> where the next page starts
         self.rdt_lifetime = 3600
+        self.feed_documents = {}  # feed document id -> content type, content, seller
+        self.feeds = {}  # feed id -> Feed, with the seller and the input content
+        self.inventory = {}  # seller id -> marketplace id -> SKU -> FBA quantities
 
     # --- configuration ---
 
