@@ -23,6 +23,8 @@
         "views/amazon_order_failure_views.xml",
         "views/amazon_sync_log_views.xml",
         "views/amazon_account_views.xml",
+        "views/amazon_cancellation_views.xml",
+        "views/delivery_carrier_views.xml",
         "views/product_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_order_views.xml",

@@ -81,3 +81,66 @@ FAILED_RETRIES_PER_RUN = 25
 FIRST_IMPORT_DAYS = 7
 # Seconds a run may last when the scheduled action does not say (outside a cron).
 CRON_TIME_BUDGET = 600
+
+# Amazon's carrier codes for the carriers merchants use most (confirmShipment
+# carrierCode); any other carrier is sent as "Other" with its name.
+CARRIER_CODE_SELECTION = [
+    ("Amazon Shipping", "Amazon Shipping"),
+    ("Australia Post", "Australia Post"),
+    ("Blue Dart", "Blue Dart"),
+    ("BRT", "BRT"),
+    ("Canada Post", "Canada Post"),
+    ("Chronopost", "Chronopost"),
+    ("Colissimo", "Colissimo"),
+    ("Correos", "Correos"),
+    ("Delhivery", "Delhivery"),
+    ("Deutsche Post", "Deutsche Post"),
+    ("DHL", "DHL"),
+    ("DHL eCommerce", "DHL eCommerce"),
+    ("DPD", "DPD"),
+    ("FedEx", "FedEx"),
+    ("GLS", "GLS"),
+    ("Hermes", "Hermes"),
+    ("Japan Post", "Japan Post"),
+    ("La Poste", "La Poste"),
+    ("OnTrac", "OnTrac"),
+    ("Parcelforce", "Parcelforce"),
+    ("PostNL", "PostNL"),
+    ("Poste Italiane", "Poste Italiane"),
+    ("Purolator", "Purolator"),
+    ("Royal Mail", "Royal Mail"),
+    ("SDA", "SDA"),
+    ("SEUR", "SEUR"),
+    ("TNT", "TNT"),
+    ("UPS", "UPS"),
+    ("USPS", "USPS"),
+    ("Yamato Transport", "Yamato Transport"),
+    ("Yodel", "Yodel"),
+    ("Other", "Other (send the carrier's name)"),
+]
+
+CONFIRMATION_STATE_SELECTION = [
+    ("to_send", "To Send"),
+    ("sent", "Sent to Amazon"),
+    ("error", "Refused by Amazon"),
+    ("shipped_on_amazon", "Already Shipped on Amazon"),
+]
+
+CANCEL_REASON_SELECTION = [
+    ("NoInventory", "Out of stock"),
+    ("ShippingAddressUndeliverable", "Address undeliverable"),
+    ("CustomerExchange", "Customer exchange"),
+    ("BuyerCanceled", "Buyer asked to cancel"),
+    ("GeneralAdjustment", "Other adjustment"),
+    ("CarrierCreditDecision", "Carrier credit decision"),
+    ("RiskAssessmentInformationNotValid", "Risk assessment"),
+    ("CarrierCoverageFailure", "No carrier coverage"),
+    ("CustomerReturn", "Customer return"),
+    ("MerchandiseNotReceived", "Merchandise not received"),
+]
+
+# Marketplaces that share one FBA stock (the pan-European network): their inventory is
+# read once. Every other marketplace has a network of its own.
+PAN_EU_FBA_COUNTRIES = ("DE", "FR", "IT", "ES", "NL", "BE", "PL", "SE", "IE")
+# Pickings confirmed and cancellations sent per account and run, at most.
+SEND_BATCH = 200

@@ -9,6 +9,7 @@ from odoo.exceptions import LockError, UserError, ValidationError
 from odoo.addons.amazon_connector import const
 
 import amazon_sp
+from amazon_sp import fulfillment
 from amazon_sp.orders import OrderDataError
 from amazon_sp.reader import Checkpoint, OrderReader
 
@@ -160,6 +161,21 @@ class AmazonAccount(models.Model):
         selection=const.API_VERSION_SELECTION,
         required=True,
         default="auto",
+    )
+    fba_location_id = fields.Many2one(
+        comodel_name="stock.location",
+        string="FBA Location",
+        help="Where this account's FBA stock is kept in Odoo (the company's 'Amazon "
+        "FBA' location if empty): FBA orders leave from it and the FBA inventory pull "
+        "sets its quantities.",
+        domain="[('usage', '=', 'internal')]",
+        check_company=True,
+    )
+    fba_inventory_sync = fields.Boolean(
+        string="Pull FBA Inventory",
+        help="Every hour, set the FBA location's quantities of the paired products to "
+        "what Amazon holds.",
+        default=True,
     )
     warehouse_id = fields.Many2one(
         comodel_name="stock.warehouse",
@@ -317,13 +333,15 @@ class AmazonAccount(models.Model):
 
     @api.model
     def _toggle_import_cron(self):
-        """Activate the import's scheduled action exactly while an account is active."""
-        cron = self.env.ref(
-            "amazon_connector.ir_cron_import_orders", raise_if_not_found=False
-        )
-        if cron:
-            active = bool(self.sudo().search_count([("active", "=", True)], limit=1))
-            if cron.active != active:
+        """Activate the scheduled actions exactly while an account is active."""
+        active = bool(self.sudo().search_count([("active", "=", True)], limit=1))
+        for xmlid in (
+            "ir_cron_import_orders",
+            "ir_cron_send_updates",
+            "ir_cron_pull_fba_inventory",
+        ):
+            cron = self.env.ref(f"amazon_connector.{xmlid}", raise_if_not_found=False)
+            if cron and cron.active != active:
                 cron.sudo().active = active
 
     @api.model
@@ -1007,6 +1025,213 @@ class AmazonAccount(models.Model):
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
+
+    # === BACK TO AMAZON === #
+
+    @api.model
+    def _cron_send_updates(self):
+        """Scheduled action: tell Amazon about validated FBM deliveries and about orders
+        cancelled in Odoo, and read the results of the cancellation feeds."""
+        accounts = self.sudo().search([("active", "=", True)])
+        for account in accounts:
+            account.with_company(account.company_id)._amazon_send_updates()
+            self._amazon_commit()
+
+    def _amazon_send_updates(self):
+        """Send this account's pending shipment confirmations and cancellations.
+
+        Each delivery is locked while it is sent and committed at once, so that two
+        workers never send the same one; a crash between Amazon's answer and the commit
+        sends it again with the same package references, which Amazon treats as an
+        update of the same packages.
+        """
+        self.ensure_one()
+        connection = self._amazon_connection()
+        connection.max_wait = const.IMPORT_MAX_WAIT
+        pickings = self.env["stock.picking"].search(
+            [
+                ("amazon_confirmation_state", "=", "to_send"),
+                ("sale_id.amazon_account_id", "=", self.id),
+                ("state", "=", "done"),
+            ],
+            order="date_done, id",
+            limit=const.SEND_BATCH,
+        )
+        self._amazon_commit()
+        for picking in pickings:
+            # Another worker may have sent it since the search: lock and look again.
+            if not picking.try_lock_for_update():
+                continue
+            picking.invalidate_recordset(["amazon_confirmation_state"])
+            if picking.amazon_confirmation_state != "to_send":
+                continue
+            try:
+                picking._amazon_send_confirmation(connection)
+            except amazon_sp.AmazonError as error:
+                _logger.info(
+                    "Shipment confirmations of account %s wait: %s", self.id, error
+                )
+                break
+            self._amazon_commit()
+        try:
+            self._amazon_send_cancellations(connection)
+            self._amazon_check_cancellation_feeds(connection)
+        except amazon_sp.AmazonError as error:
+            if not error.retryable:
+                self._amazon_notify_problem(self._amazon_error_message(error))
+            _logger.info("Cancellations of account %s wait: %s", self.id, error)
+
+    def _amazon_send_cancellations(self, connection):
+        """Send the items cancelled in Odoo to Amazon in one order acknowledgement
+        feed."""
+        cancellations = (
+            self.env["amazon.cancellation"]
+            .search(
+                [("account_id", "=", self.id), ("state", "=", "to_send")],
+                limit=const.SEND_BATCH,
+            )
+            .try_lock_for_update()
+        )
+        if not cancellations:
+            return
+        content = fulfillment.order_cancellation_feed(
+            [(c.amazon_order_ref, c.amazon_item_ref, c.reason) for c in cancellations]
+        )
+        marketplaces = cancellations.sale_order_id.amazon_marketplace_id.mapped(
+            "api_ref"
+        )
+        feed_id = fulfillment.submit_feed(
+            connection,
+            fulfillment.ORDER_ACKNOWLEDGEMENT_FEED,
+            content,
+            fulfillment.TSV,
+            marketplaces,
+        )
+        cancellations.write({"state": "submitted", "feed_ref": feed_id})
+        self._amazon_commit()
+
+    def _amazon_check_cancellation_feeds(self, connection):
+        """Read the results of the submitted cancellation feeds."""
+        submitted = self.env["amazon.cancellation"].search(
+            [("account_id", "=", self.id), ("state", "=", "submitted")]
+        )
+        for feed_ref, cancellations in submitted.grouped("feed_ref").items():
+            status = fulfillment.feed_status(connection, feed_ref)
+            if not status.finished:
+                continue
+            if status.status != "DONE":
+                cancellations._amazon_refused(
+                    self.env._(
+                        "Amazon did not process the feed (%(status)s).",
+                        status=status.status,
+                    )
+                )
+                continue
+            report = fulfillment.feed_report(connection, status.result_document_id)
+            refused = {(order, item): message for order, item, message in report.errors}
+            for cancellation in cancellations:
+                message = refused.get(
+                    (cancellation.amazon_order_ref, cancellation.amazon_item_ref)
+                )
+                if message:
+                    cancellation._amazon_refused(message)
+                else:
+                    cancellation.state = "done"
+            self._amazon_commit()
+
+    def action_pull_fba_inventory(self):
+        """Set the FBA location's quantities to what Amazon holds, now."""
+        self.ensure_one()
+        count = self._amazon_as_importer()._amazon_pull_fba_inventory()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Amazon FBA inventory"),
+                "message": self.env._(
+                    "%(count)s products have their FBA quantities from Amazon.",
+                    count=count,
+                ),
+                "type": "success",
+            },
+        }
+
+    @api.model
+    def _cron_pull_fba_inventory(self):
+        """Scheduled action: FBA quantities of every account that pulls them."""
+        for account in self.sudo().search(
+            [("active", "=", True), ("fba_inventory_sync", "=", True)]
+        ):
+            try:
+                account.with_company(account.company_id)._amazon_pull_fba_inventory()
+            except amazon_sp.AmazonError as error:
+                _logger.info(
+                    "FBA inventory of account %s not pulled: %s", account.id, error
+                )
+            self._amazon_commit()
+
+    def _amazon_pull_fba_inventory(self):
+        """Set the FBA location's quantities of the account's paired products.
+
+        Amazon's stock is read once per fulfillment network (the pan-European network
+        shares one stock across its marketplaces), and the units in Amazon's warehouses
+        (sellable, reserved for orders, or unsellable; not those still inbound) become
+        the location's quantity, through an inventory adjustment.
+
+        :return: how many products were set.
+        """
+        self.ensure_one()
+        networks = {}
+        for marketplace in self.active_marketplace_ids:
+            network = (
+                "EU"
+                if marketplace.code in const.PAN_EU_FBA_COUNTRIES
+                else marketplace.code
+            )
+            networks.setdefault(network, marketplace.api_ref)
+        on_hand = {}
+        for marketplace_id in networks.values():
+            for summary in self._amazon_call(
+                lambda c, m=marketplace_id: fulfillment.fba_inventory(c, m),
+                user_error=False,
+            ):
+                on_hand[summary.sku] = on_hand.get(summary.sku, 0) + summary.on_hand
+        offers = self.env["amazon.offer"].search([("account_id", "=", self.id)])
+        quantities = {}
+        for offer in offers:
+            if offer.product_id.is_storable:
+                quantities[offer.product_id] = quantities.get(
+                    offer.product_id, 0
+                ) + on_hand.get(offer.sku, 0)
+        location = self.fba_location_id or self.company_id._amazon_fba_location()
+        Quant = self.env["stock.quant"].sudo()
+        held = dict(
+            Quant._read_group(
+                [
+                    ("location_id", "=", location.id),
+                    ("product_id", "in", [p.id for p in quantities]),
+                ],
+                ["product_id"],
+                ["quantity:sum"],
+            )
+        )
+        quants = Quant
+        for product, quantity in quantities.items():
+            difference = quantity - held.get(product, 0)
+            if not product.uom_id.compare(difference, 0):
+                continue
+            quant = Quant._gather(product, location, strict=True)[:1] or Quant.create(
+                {"product_id": product.id, "location_id": location.id}
+            )
+            quant.inventory_quantity = quant.quantity + difference
+            quants |= quant
+        if quants:
+            quants.with_context(
+                inventory_name=self.env._(
+                    "Amazon FBA inventory (%(account)s)", account=self.name
+                )
+            )._apply_inventory()
+        return len(quantities)
 
 
 def _aware(moment):

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from odoo.addons.amazon_connector import const
 
@@ -140,7 +141,10 @@ class SaleOrder(models.Model):
         if self.state != "sale":
             return
         shipped = {item.order_item_id: item.quantity_shipped for item in order.items}
-        location = self.company_id._amazon_fba_location()
+        location = (
+            self.amazon_account_id.fba_location_id
+            or self.company_id._amazon_fba_location()
+        )
         customers = self.env.ref("stock.stock_location_customers")
         values = []
         for line in self._amazon_item_lines():
@@ -182,6 +186,106 @@ class SaleOrder(models.Model):
         moves.picked = True
         moves._action_done()
 
+    def action_cancel(self):
+        """Override of `sale` to ask why an FBM Amazon order is cancelled: Amazon is
+        told, with the reason."""
+        amazon = self.filtered(lambda o: o._amazon_cancellable_on_amazon())
+        if amazon and "amazon_cancel_reason" not in self.env.context:
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Cancel on Amazon"),
+                "res_model": "amazon.order.cancel.wizard",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_sale_order_id": amazon[:1].id},
+            }
+        return super().action_cancel()
+
+    def _action_cancel(self):
+        """Override of `sale` to tell Amazon about FBM orders cancelled in Odoo (not
+        about those Amazon cancelled)."""
+        reason = self.env.context.get("amazon_cancel_reason")
+        to_tell = (
+            self.filtered(lambda o: o._amazon_cancellable_on_amazon())
+            if reason
+            else self
+        )
+        lines = (
+            to_tell._amazon_item_lines().filtered(lambda line: not line.qty_delivered)
+            if reason
+            else []
+        )
+        res = super()._action_cancel()
+        if reason and lines:
+            self._amazon_queue_cancellations(lines, reason)
+        return res
+
+    def _amazon_cancellable_on_amazon(self):
+        self.ensure_one()
+        return (
+            bool(self.amazon_account_id)
+            and self.amazon_fulfillment == "fbm"
+            and self.amazon_status in ("unshipped", "partially_shipped")
+            and self.state == "sale"
+        )
+
+    def _amazon_queue_cancellations(self, lines, reason):
+        """Queue the cancellation of Amazon items; the scheduled action sends them."""
+        values = []
+        seen = set()
+        for line in lines:
+            key = (line.order_id.id, line.amazon_item_ref)
+            if key in seen:
+                continue
+            seen.add(key)
+            values.append(
+                {
+                    "account_id": line.order_id.amazon_account_id.id,
+                    "sale_order_id": line.order_id.id,
+                    "amazon_order_ref": line.order_id.amazon_order_ref,
+                    "amazon_item_ref": line.amazon_item_ref,
+                    "reason": reason,
+                }
+            )
+        self.env["amazon.cancellation"].sudo().create(values)
+        self.env.ref("amazon_connector.ir_cron_send_updates").sudo()._trigger()
+
+    def _amazon_cancel_lines(self, lines, reason):
+        """Cancel some items of an FBM order here and on Amazon."""
+        self.ensure_one()
+        items = self._amazon_item_lines()
+        if not lines or set(lines.mapped("amazon_item_ref")) >= set(
+            items.mapped("amazon_item_ref")
+        ):
+            return self.with_context(
+                amazon_cancel_reason=reason, disable_cancel_warning=True
+            ).action_cancel()
+        cancelled = items.filtered(
+            lambda line: line.amazon_item_ref in lines.mapped("amazon_item_ref")
+        )
+        if any(cancelled.mapped("qty_delivered")):
+            raise UserError(
+                self.env._(
+                    "Items that left the warehouse cannot be cancelled: process a "
+                    "return."
+                )
+            )
+        # Amazon refunds the item with its shipping, gift wrap and discounts: their
+        # lines go too.
+        refs = set(cancelled.mapped("amazon_item_ref"))
+        self.order_line.filtered(lambda line: line.amazon_item_ref in refs).write(
+            {"product_uom_qty": 0}
+        )
+        self._amazon_queue_cancellations(cancelled, reason)
+        self.message_post(
+            body=self.env._(
+                "Cancelled on Amazon (%(reason)s): %(items)s.",
+                reason=dict(const.CANCEL_REASON_SELECTION)[reason],
+                items=", ".join(cancelled.mapped("name")),
+            )
+        )
+        return True
+
     def _amazon_validate_shipped_deliveries(self, order):
         """Validate the deliveries of an order Amazon shipped before it was imported."""
         self.ensure_one()
@@ -204,15 +308,18 @@ class SaleOrder(models.Model):
                 user_id=self.amazon_account_id._amazon_responsible().id,
             )
             return
+        self.amazon_shipped_outside = True
         for move in pickings.move_ids:
             line = move.sale_line_id
             quantity = shipped.get(line.amazon_item_ref, 0)
             move.quantity = min(move.product_uom_qty, quantity)
             move.picked = True
         pickings.with_context(
-            skip_backorder=False, cancel_backorder=False, skip_sms=True
+            skip_backorder=False,
+            cancel_backorder=False,
+            skip_sms=True,
+            amazon_no_confirmation=True,
         )._action_done()
-        self.amazon_shipped_outside = True
 
     def _amazon_cancel_from_amazon(self):
         """Amazon cancelled the order: cancel it, or ask for a return if goods left."""
@@ -234,7 +341,9 @@ class SaleOrder(models.Model):
                 user_id=self.amazon_account_id._amazon_responsible().id,
             )
             return
-        self.with_context(disable_cancel_warning=True)._action_cancel()
+        self.with_context(
+            disable_cancel_warning=True, amazon_cancel_reason=None
+        )._action_cancel()
         self.message_post(
             body=self.env._(
                 "Cancelled: Amazon cancelled order %(ref)s.", ref=self.amazon_order_ref

@@ -1,4 +1,15 @@
+import logging
+from datetime import timezone
+
 from odoo import fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.amazon_connector import const
+
+import amazon_sp
+from amazon_sp.fulfillment import Package, confirm_shipment
+
+_logger = logging.getLogger(__name__)
 
 
 class StockPicking(models.Model):
@@ -10,12 +21,26 @@ class StockPicking(models.Model):
     amazon_buyer_cancel_reason = fields.Char(
         related="sale_id.amazon_buyer_cancel_reason"
     )
+    amazon_confirmation_state = fields.Selection(
+        string="Amazon Confirmation",
+        help="Whether Amazon was told that this delivery left.",
+        selection=const.CONFIRMATION_STATE_SELECTION,
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    amazon_confirmation_message = fields.Text(
+        string="Amazon Answer", readonly=True, copy=False
+    )
+    amazon_confirmation_date = fields.Datetime(
+        string="Confirmed to Amazon", readonly=True, copy=False
+    )
 
     # === ACTION METHODS === #
 
     def button_validate(self):
         """Override of `stock` to warn before shipping an order whose buyer asked Amazon
-        to cancel it."""
+        to cancel it, and to stop a delivery Amazon could not be told about."""
         if not self.env.context.get("amazon_ship_despite_cancel_request"):
             asked = self.filtered(
                 lambda p: (
@@ -35,4 +60,211 @@ class StockPicking(models.Model):
                         "default_warned_picking_ids": asked.ids,
                     },
                 }
+        self._amazon_check_confirmable()
         return super().button_validate()
+
+    def _action_done(self):
+        """Override of `stock` to queue the shipment confirmation of FBM Amazon
+        orders."""
+        res = super()._action_done()
+        if not self.env.context.get("amazon_no_confirmation"):
+            to_send = self.filtered(
+                lambda p: p.state == "done" and p._amazon_needs_confirmation()
+            )
+            if to_send:
+                to_send.write({"amazon_confirmation_state": "to_send"})
+                self.env.ref("amazon_connector.ir_cron_send_updates").sudo()._trigger()
+        return res
+
+    def action_amazon_retry_confirmation(self):
+        """Send the confirmation again (after fixing what Amazon refused)."""
+        self.filtered(lambda p: p.amazon_confirmation_state == "error").write(
+            {
+                "amazon_confirmation_state": "to_send",
+                "amazon_confirmation_message": False,
+            }
+        )
+        self.env.ref("amazon_connector.ir_cron_send_updates").sudo()._trigger()
+
+    # === BUSINESS METHODS === #
+
+    def _amazon_needs_confirmation(self):
+        """Whether Amazon must be told this delivery left: an outgoing delivery of an
+        FBM Amazon order that Amazon did not ship before the import."""
+        self.ensure_one()
+        order = self.sale_id
+        return (
+            self.picking_type_code == "outgoing"
+            and bool(order.amazon_account_id)
+            and order.amazon_fulfillment == "fbm"
+            and not order.amazon_shipped_outside
+            and not self.return_id
+        )
+
+    def _amazon_check_confirmable(self):
+        """Stop the validation of a delivery Amazon could not be told about as it is.
+
+        :raise UserError: saying what to add or remove.
+        """
+        for picking in self.filtered(lambda p: p._amazon_needs_confirmation()):
+            if not picking.carrier_id:
+                raise UserError(
+                    self.env._(
+                        "Set the carrier of %(picking)s: Amazon must be told who "
+                        "delivers order %(ref)s.",
+                        picking=picking.name,
+                        ref=picking.sale_id.amazon_order_ref,
+                    )
+                )
+            integrated = picking.carrier_id.delivery_type not in (
+                "fixed",
+                "base_on_rule",
+            )
+            if not picking.carrier_tracking_ref and not integrated:
+                raise UserError(
+                    self.env._(
+                        "Add the tracking number of %(picking)s: Amazon needs one to "
+                        "confirm the shipment of order %(ref)s.",
+                        picking=picking.name,
+                        ref=picking.sale_id.amazon_order_ref,
+                    )
+                )
+            foreign = picking.move_ids.filtered(
+                lambda m: (
+                    m.quantity
+                    and not (
+                        m.sale_line_id.amazon_item_ref
+                        and m.sale_line_id.amazon_line_kind == "item"
+                    )
+                )
+            )
+            if foreign:
+                raise UserError(
+                    self.env._(
+                        "%(products)s of %(picking)s is not on Amazon order %(ref)s: "
+                        "Amazon cannot be told it was shipped. Remove it from this "
+                        "delivery, or ship it in a delivery of its own.",
+                        products=", ".join(foreign.product_id.mapped("display_name")),
+                        picking=picking.name,
+                        ref=picking.sale_id.amazon_order_ref,
+                    )
+                )
+
+    def _amazon_packages(self):
+        """The packages of a validated delivery, as Amazon's confirmShipment wants them:
+        one per destination package (or one for the whole delivery), with the items and
+        quantities that left in it.
+
+        :rtype: list[amazon_sp.fulfillment.Package]
+        """
+        self.ensure_one()
+        code, name, method = self.carrier_id._amazon_carrier()
+        lines = self.move_line_ids.filtered(lambda ml: ml.quantity > 0)
+        groups = {}
+        for line in lines:
+            groups.setdefault(
+                line.result_package_id.id or 0, self.env["stock.move.line"]
+            )
+            groups[line.result_package_id.id or 0] |= line
+        trackings = [
+            t.strip() for t in (self.carrier_tracking_ref or "").split(",") if t.strip()
+        ]
+        packages = []
+        for index, (_package_id, package_lines) in enumerate(sorted(groups.items())):
+            quantities = {}
+            for line in package_lines:
+                sale_line = line.move_id.sale_line_id
+                quantity = line.product_uom_id._compute_quantity(
+                    line.quantity, sale_line.product_uom_id
+                )
+                ref = sale_line.amazon_item_ref
+                quantities[ref] = quantities.get(ref, 0) + quantity
+            tracking = (
+                trackings[index]
+                if len(trackings) == len(groups)
+                else (trackings[0] if trackings else "")
+            )
+            packages.append(
+                Package(
+                    reference_id=str(self.id * 100 + index + 1),
+                    carrier_code=code,
+                    carrier_name=name,
+                    shipping_method=method,
+                    tracking_number=tracking,
+                    ship_date=(self.date_done or fields.Datetime.now()).replace(
+                        tzinfo=timezone.utc
+                    ),
+                    items=tuple(
+                        (ref, round(q)) for ref, q in quantities.items() if round(q) > 0
+                    ),
+                )
+            )
+        return packages
+
+    def _amazon_send_confirmation(self, connection):
+        """Tell Amazon this delivery left, once. Throttling and outages propagate (the
+        next run sends it); Amazon's refusal is recorded on the delivery.
+
+        :raise amazon_sp.AmazonError: when the error is worth retrying later.
+        """
+        self.ensure_one()
+        order = self.sale_id
+        if order.amazon_status == "shipped" and all(
+            line.qty_delivered >= line.product_uom_qty
+            for line in order._amazon_item_lines()
+        ):
+            # Amazon already has it shipped (the merchant confirmed it in Seller
+            # Central).
+            self.write({"amazon_confirmation_state": "shipped_on_amazon"})
+            return
+        try:
+            packages = self._amazon_packages()
+            for package in packages:
+                confirm_shipment(
+                    connection,
+                    order.amazon_order_ref,
+                    order.amazon_marketplace_id.api_ref,
+                    package,
+                )
+        except amazon_sp.AmazonError as error:
+            if error.retryable:
+                raise
+            message = self.env._(
+                "Amazon could not be told that %(picking)s left: %(error)s",
+                picking=self.name,
+                error=error.message,
+            )
+            self.write(
+                {
+                    "amazon_confirmation_state": "error",
+                    "amazon_confirmation_message": message,
+                }
+            )
+            self.message_post(body=message)
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Amazon shipment confirmation failed"),
+                note=message
+                + "<br/>"
+                + self.env._("Fix the delivery, then click Retry."),
+                user_id=order.amazon_account_id._amazon_responsible().id,
+            )
+            return
+        self.write(
+            {
+                "amazon_confirmation_state": "sent",
+                "amazon_confirmation_date": fields.Datetime.now(),
+                "amazon_confirmation_message": False,
+            }
+        )
+        self.message_post(
+            body=self.env._(
+                "Amazon was told that %(count)s package(s) left: %(details)s.",
+                count=len(packages),
+                details="; ".join(
+                    f"{p.carrier_name or p.carrier_code} {p.tracking_number}: "
+                    + ", ".join(f"{q} x {i}" for i, q in p.items)
+                    for p in packages
+                ),
+            )
+        )

@@ -1,12 +1,16 @@
+import contextlib
 import copy
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from unittest.mock import patch
+
+from freezegun import freeze_time
 
 from odoo import Command, fields
 
 from odoo.addons.sale.tests.common import SaleCommon
 
-from amazon_sp import client, ratelimits
+from amazon_sp import client, clock, ratelimits
 from amazon_sp.sandbox import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
@@ -72,6 +76,9 @@ class AmazonCommon(SaleCommon):
             state.orders.clear()
             state.page_tokens.clear()
             state.buckets.clear()
+            state.feed_documents.clear()
+            state.feeds.clear()
+            state.inventory.clear()
         state.faults.clear()
         state.clear_received()
 
@@ -104,6 +111,21 @@ class AmazonCommon(SaleCommon):
                 **values,
             }
         )
+
+
+@contextlib.contextmanager
+def time_travel():
+    """Freeze the time; whatever amazon_sp would sleep (backoff, rate limits) moves
+    the frozen time forward instead. Yields the freezer (``tick()`` to move on)."""
+    with (
+        freeze_time(fields.Datetime.now()) as frozen,
+        patch.object(
+            clock.SystemClock,
+            "sleep",
+            lambda _self, seconds: frozen.tick(timedelta(seconds=max(seconds, 0))),
+        ),
+    ):
+        yield frozen
 
 
 def iso(moment):

@@ -138,3 +138,45 @@ class TestAmazonSecurity(AmazonCommon):
         )
         self.assertEqual(so.picking_ids.state, "done")  # shipped before its import
         self.assertEqual(so.order_line.product_id, self.product)  # the offer's product
+
+    def test_fulfillment_views_load(self):
+        env = self.env(user=self.amazon_manager)
+        for model in ("amazon.cancellation", "amazon.order.cancel.wizard"):
+            for view in self.env["ir.ui.view"].search([("model", "=", model)]):
+                with self.subTest(view=view.name):
+                    result = env[model].get_views([(view.id, view.type)])
+                    self.assertIn(view.type, result["views"])
+        carrier = self.env["delivery.carrier"].get_views([(False, "form")])
+        self.assertIn('name="amazon_carrier_code"', carrier["views"]["form"]["arch"])
+        stock_user = new_test_user(
+            self.env, login="amazon_stock_user", groups="stock.group_stock_user"
+        )
+        picking = (
+            self.env["stock.picking"].with_user(stock_user).get_views([(False, "form")])
+        )
+        arch = picking["views"]["form"]["arch"]
+        self.assertIn("action_amazon_retry_confirmation", arch)
+
+    def test_cancellations_sent_to_amazon_are_read_only_and_per_company(self):
+        order = self.env["sale.order"].create({"partner_id": self.partner.id})
+        cancellation = (
+            self.env["amazon.cancellation"]
+            .sudo()
+            .create(
+                {
+                    "account_id": self.account.id,
+                    "sale_order_id": order.id,
+                    "amazon_order_ref": "111-0000000-0000001",
+                    "amazon_item_ref": "1",
+                    "reason": "NoInventory",
+                }
+            )
+        )
+        salesperson = self.env(user=self.salesperson)["amazon.cancellation"]
+        self.assertEqual(salesperson.search([]), cancellation)
+        with self.assertRaises(AccessError):
+            salesperson.browse(cancellation.id).state = "done"
+        other = self.env(user=self.other_company_manager)["amazon.cancellation"]
+        self.assertFalse(other.search([]))
+        with self.assertRaises(AccessError):
+            other.browse(cancellation.id).read(["amazon_order_ref"])

@@ -1,0 +1,44 @@
+from odoo import api, fields, models
+
+from odoo.addons.amazon_connector import const
+
+
+class AmazonOrderCancelWizard(models.TransientModel):
+    _name = "amazon.order.cancel.wizard"
+    _description = "Cancel an Amazon Order (or Some of Its Items)"
+
+    sale_order_id = fields.Many2one(comodel_name="sale.order", required=True)
+    reason = fields.Selection(
+        string="Reason",
+        help="Amazon shows the buyer why the order is cancelled.",
+        selection=const.CANCEL_REASON_SELECTION,
+        required=True,
+        default="NoInventory",
+    )
+    line_ids = fields.Many2many(
+        comodel_name="sale.order.line",
+        string="Items to Cancel",
+        help="Leave all the items to cancel the whole order.",
+        domain="[('order_id', '=', sale_order_id), ('amazon_line_kind', '=', 'item'), "
+        "('qty_delivered', '=', 0)]",
+    )
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        order = self.env["sale.order"].browse(values.get("sale_order_id"))
+        if order and "line_ids" in fields_list:
+            values["line_ids"] = [
+                fields.Command.set(
+                    order._amazon_item_lines()
+                    .filtered(lambda l: not l.qty_delivered)
+                    .ids
+                )
+            ]
+        return values
+
+    def action_confirm(self):
+        """Cancel the items here and queue their cancellation on Amazon."""
+        self.ensure_one()
+        self.sale_order_id._amazon_cancel_lines(self.line_ids, self.reason)
+        return {"type": "ir.actions.act_window_close"}
