@@ -939,16 +939,24 @@ class AmazonOrderImport(models.AbstractModel):
         )
         if to_confirm:
             to_confirm.with_context(mail_notrack=True).action_confirm()
-        for sale_order in sale_orders:
-            order = by_ref[sale_order.amazon_order_ref]
-            if sale_order.amazon_fulfillment == "fba":
-                sale_order._amazon_deliver_fba(order)
-            elif order.status in (OrderStatus.SHIPPED, OrderStatus.PARTIALLY_SHIPPED):
-                sale_order._amazon_validate_shipped_deliveries(order)
+        fba = sale_orders.filtered(lambda so: so.amazon_fulfillment == "fba")
+        fba._amazon_deliver_fba(by_ref)
+        shipped = (sale_orders - fba).filtered(
+            lambda so: (
+                by_ref[so.amazon_order_ref].status
+                in (OrderStatus.SHIPPED, OrderStatus.PARTIALLY_SHIPPED)
+            )
+        )
+        shipped._amazon_validate_shipped_deliveries(by_ref)
         self._amazon_check_orders(account, sale_orders)
 
     def _amazon_check_orders(self, account, sale_orders):
-        """Schedule an activity where the order needs an accountant or a salesperson."""
+        """Schedule an activity where the order needs an accountant or a salesperson.
+
+        The activities of a page are created together, without an e-mail each: the
+        user finds them in the activity menu.
+        """
+        activities = []
         for sale_order in sale_orders:
             notes = []
             currency = sale_order.currency_id
@@ -995,14 +1003,30 @@ class AmazonOrderImport(models.AbstractModel):
                     )
                 )
             if notes:
-                sale_order.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    summary=self.env._("Check this Amazon order"),
-                    note="<br/>".join(notes),
-                    user_id=(
-                        account.accountant_user_id or account._amazon_responsible()
-                    ).id,
-                )
+                activities.append((sale_order, "<br/>".join(notes)))
+        if not activities:
+            return
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model = self.env["ir.model"]._get_id("sale.order")
+        user = account.accountant_user_id or account._amazon_responsible()
+        today = fields.Date.context_today(self)
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(
+            [
+                {
+                    "activity_type_id": todo.id,
+                    "summary": self.env._("Check this Amazon order"),
+                    "automated": True,
+                    "note": note,
+                    "date_deadline": today,
+                    "res_model_id": model,
+                    "res_id": sale_order.id,
+                    "user_id": user.id,
+                }
+                for sale_order, note in activities
+            ]
+        )
 
     # === UPDATES === #
 
@@ -1022,7 +1046,7 @@ class AmazonOrderImport(models.AbstractModel):
             if sale_order.state == "draft":
                 sale_order.action_confirm()
             if sale_order.amazon_fulfillment == "fba":
-                sale_order._amazon_deliver_fba(order)
+                sale_order._amazon_deliver_fba({order.order_id: order})
 
     # === FAILURES === #
 

@@ -130,53 +130,63 @@ class SaleOrder(models.Model):
     def _amazon_item_lines(self):
         return self.order_line.filtered(lambda line: line.amazon_line_kind == "item")
 
-    def _amazon_deliver_fba(self, order):
-        """Move the goods Amazon shipped out of the company's Amazon FBA location.
+    def _amazon_deliver_fba(self, orders):
+        """Move the goods Amazon shipped out of the Amazon FBA location.
 
         FBA orders need no delivery from the merchant: Amazon ships them. Their goods
-        leave the FBA location with done stock moves as Amazon reports them shipped, so
-        that stock and delivered quantities follow Amazon.
+        leave the FBA location (the account's, else the company's) with done stock
+        moves as Amazon reports them shipped, so that stock and delivered quantities
+        follow Amazon. All the orders' moves are done together.
+
+        :param dict orders: the ``AmazonOrder`` of each sales order, by Amazon order
+            reference.
         """
-        self.ensure_one()
-        if self.state != "sale":
-            return
-        shipped = {item.order_item_id: item.quantity_shipped for item in order.items}
-        location = (
-            self.amazon_account_id.fba_location_id
-            or self.company_id._amazon_fba_location()
-        )
         customers = self.env.ref("stock.stock_location_customers")
         values = []
-        for line in self._amazon_item_lines():
-            if line.product_id.type != "consu":
-                continue
-            lines = self._amazon_item_lines().filtered(
-                lambda other, line=line: other.amazon_item_ref == line.amazon_item_ref
+        for sale_order in self.filtered(lambda so: so.state == "sale"):
+            order = orders[sale_order.amazon_order_ref]
+            shipped = {i.order_item_id: i.quantity_shipped for i in order.items}
+            location = (
+                sale_order.amazon_account_id.fba_location_id
+                or sale_order.company_id._amazon_fba_location()
             )
-            wanted = min(
-                shipped.get(line.amazon_item_ref, 0),
-                sum(lines.mapped("product_uom_qty")),
-            )
-            # Split lines of one item share its shipped quantity in order.
-            before = sum(other.product_uom_qty for other in lines if other.id < line.id)
-            target = max(0.0, min(line.product_uom_qty, wanted - before))
-            moved = sum(
-                line.move_ids.filtered(lambda m: m.state == "done").mapped("quantity")
-            )
-            if target > moved:
-                values.append(
-                    {
-                        "product_id": line.product_id.id,
-                        "product_uom_qty": target - moved,
-                        "product_uom": line.product_uom_id.id,
-                        "location_id": location.id,
-                        "location_dest_id": customers.id,
-                        "company_id": self.company_id.id,
-                        "sale_line_id": line.id,
-                        "origin": self.name,
-                        "partner_id": self.partner_shipping_id.id,
-                    }
+            item_lines = sale_order._amazon_item_lines()
+            for line in item_lines:
+                if line.product_id.type != "consu":
+                    continue
+                lines = item_lines.filtered(
+                    lambda other, line=line: (
+                        other.amazon_item_ref == line.amazon_item_ref
+                    )
                 )
+                wanted = min(
+                    shipped.get(line.amazon_item_ref, 0),
+                    sum(lines.mapped("product_uom_qty")),
+                )
+                # Split lines of one item share its shipped quantity in order.
+                before = sum(
+                    other.product_uom_qty for other in lines if other.id < line.id
+                )
+                target = max(0.0, min(line.product_uom_qty, wanted - before))
+                moved = sum(
+                    line.move_ids.filtered(lambda m: m.state == "done").mapped(
+                        "quantity"
+                    )
+                )
+                if target > moved:
+                    values.append(
+                        {
+                            "product_id": line.product_id.id,
+                            "product_uom_qty": target - moved,
+                            "product_uom": line.product_uom_id.id,
+                            "location_id": location.id,
+                            "location_dest_id": customers.id,
+                            "company_id": sale_order.company_id.id,
+                            "sale_line_id": line.id,
+                            "origin": sale_order.name,
+                            "partner_id": sale_order.partner_shipping_id.id,
+                        }
+                    )
         if not values:
             return
         moves = self.env["stock.move"].sudo().create(values)
@@ -286,40 +296,57 @@ class SaleOrder(models.Model):
         )
         return True
 
-    def _amazon_validate_shipped_deliveries(self, order):
-        """Validate the deliveries of an order Amazon shipped before it was imported."""
-        self.ensure_one()
-        shipped = {item.order_item_id: item.quantity_shipped for item in order.items}
-        pickings = self.picking_ids.filtered(
-            lambda p: (
-                p.state not in ("done", "cancel") and p.picking_type_code == "outgoing"
+    def _amazon_validate_shipped_deliveries(self, orders):
+        """Validate the deliveries of orders Amazon shipped before their import, all
+        together, with the quantities Amazon shipped (backorders for the rest).
+
+        :param dict orders: the ``AmazonOrder`` of each sales order, by Amazon order
+            reference.
+        """
+        to_validate = self.env["stock.picking"]
+        quantities = {}  # quantity -> ids of the moves that shipped it
+        for sale_order in self:
+            pickings = sale_order.picking_ids.filtered(
+                lambda p: (
+                    p.state not in ("done", "cancel")
+                    and p.picking_type_code == "outgoing"
+                )
             )
-        )
-        if not pickings:
-            return
-        if any(move.product_id.tracking != "none" for move in pickings.move_ids):
-            # Lots and serial numbers are the merchant's to enter.
-            self.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=self.env._("Amazon shipped this order before its import"),
-                note=self.env._(
-                    "Validate its delivery with the lot or serial numbers that left."
-                ),
-                user_id=self.amazon_account_id._amazon_responsible().id,
-            )
-            return
-        self.amazon_shipped_outside = True
-        for move in pickings.move_ids:
-            line = move.sale_line_id
-            quantity = shipped.get(line.amazon_item_ref, 0)
-            move.quantity = min(move.product_uom_qty, quantity)
-            move.picked = True
-        pickings.with_context(
-            skip_backorder=False,
-            cancel_backorder=False,
-            skip_sms=True,
-            amazon_no_confirmation=True,
-        )._action_done()
+            if not pickings:
+                continue
+            if any(move.product_id.tracking != "none" for move in pickings.move_ids):
+                # Lots and serial numbers are the merchant's to enter.
+                sale_order.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._("Amazon shipped this order before its import"),
+                    note=self.env._(
+                        "Validate its delivery with the lot or serial numbers that "
+                        "left."
+                    ),
+                    user_id=sale_order.amazon_account_id._amazon_responsible().id,
+                )
+                continue
+            order = orders[sale_order.amazon_order_ref]
+            shipped = {i.order_item_id: i.quantity_shipped for i in order.items}
+            for move in pickings.move_ids:
+                quantity = shipped.get(move.sale_line_id.amazon_item_ref, 0)
+                quantities.setdefault(min(move.product_uom_qty, quantity), []).append(
+                    move.id
+                )
+            to_validate |= pickings
+        to_validate.sale_id.amazon_shipped_outside = True
+        # One write per distinct quantity, not one per move.
+        Move = self.env["stock.move"]
+        for quantity, move_ids in quantities.items():
+            Move.browse(move_ids).quantity = quantity
+        to_validate.move_ids.picked = True
+        if to_validate:
+            to_validate.with_context(
+                skip_backorder=False,
+                cancel_backorder=False,
+                skip_sms=True,
+                amazon_no_confirmation=True,
+            )._action_done()
 
     def _amazon_cancel_from_amazon(self):
         """Amazon cancelled the order: cancel it, or ask for a return if goods left."""

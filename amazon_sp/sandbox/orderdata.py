@@ -209,6 +209,14 @@ def _status(order):
     return order["fulfillment"]["fulfillmentStatus"]
 
 
+def becomes_sales_order(order):
+    """Whether a connector makes a sales order of this stored order when it first reads
+    it: a paid Amazon sale (not pending, cancelled or unfulfillable, nor a multi-channel
+    order sold elsewhere). Tests and benchmarks count on it."""
+    channel = (order.get("salesChannel") or {}).get("channelName")
+    return channel != "NON_AMAZON" and _status(order) in ADDRESS_STATUSES
+
+
 def _currency(order):
     total = (order.get("proceeds") or {}).get("grandTotal")
     return total["currencyCode"] if total else None
