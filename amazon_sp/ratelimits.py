@@ -79,6 +79,9 @@ def parse_rate_limit_header(value):
     return rate if math.isfinite(rate) and rate > 0 else None
 
 
+_EPSILON = 1e-9
+
+
 class TokenBucket:
     """A token bucket with a burst capacity and a refill rate.
 
@@ -113,8 +116,11 @@ class TokenBucket:
         """
         with self.lock:
             self._refill(now)
-            if self.tokens >= 1.0:
-                self.tokens -= 1.0
+            # A hair under one token counts as one: refills computed in floating
+            # point may land just below it, and waiting for such a hair would not
+            # move a large clock value at all.
+            if self.tokens >= 1.0 - _EPSILON:
+                self.tokens = max(0.0, self.tokens - 1.0)
                 return 0.0
             return (1.0 - self.tokens) / self.rate
 
@@ -225,3 +231,29 @@ class CallStats:
                 "waits": self.waits,
                 "total_calls": sum(self.calls.values()),
             }
+
+
+def replay_seconds(operations, limits=None):
+    """Seconds a sequence of SP-API calls needs at given rate limits, starting with full
+    buckets: each call waits for a token of its operation's bucket; the calls' own
+    latency is not counted.
+
+    :param list operations: ``<api>.<operation>`` names, in call order (the LWA token
+        endpoint, ``lwa.token``, is not rate-limited and is skipped).
+    :param dict limits: :class:`RateLimit` by operation; Amazon's defaults otherwise.
+    :rtype: float
+    """
+    now = 0.0
+    buckets = {}
+    for operation in operations:
+        if operation == "lwa.token":
+            continue
+        bucket = buckets.get(operation)
+        if bucket is None:
+            limit = (limits or {}).get(operation) or default_rate_limit(operation)
+            bucket = buckets[operation] = TokenBucket(limit.rate, limit.burst, 0.0)
+        wait = bucket.try_take(now)
+        while wait > 0:
+            now += wait
+            wait = bucket.try_take(now)
+    return now
