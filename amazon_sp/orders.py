@@ -307,6 +307,31 @@ def _text(value):
     return str(value).strip()
 
 
+def _identifier(value, what, order_id=None):
+    """A required identifier (Amazon's are strings; a number is accepted as text).
+
+    :raise OrderDataError: if it is missing, empty, or not a string or a number.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise OrderDataError(f"has no {what}", order_id)
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise OrderDataError(f"{what} {value!r} is not an identifier", order_id)
+    return str(value).strip()
+
+
+def _code(value):
+    """A value to look up among Amazon's codes (statuses, types): only a string can
+    be one."""
+    return value if isinstance(value, str) else None
+
+
+def _required_datetime(value, what, order_id):
+    moment = parse_datetime(value, what, order_id)
+    if moment is None:
+        raise OrderDataError(f"has no {what}", order_id)
+    return moment
+
+
 def _snake(value):
     """``VeryGood`` / ``VERY_GOOD`` / ``Very Good`` -> ``very_good``."""
     value = _text(value)
@@ -405,10 +430,8 @@ def parse_order_v0(order, items):
     :raise OrderDataError: if the payload is not a valid order.
     """
     order = _dict(order, "the order", None)
-    order_id = _text(order.get("AmazonOrderId"))
-    if not order_id:
-        raise OrderDataError("an order has no AmazonOrderId")
-    status = STATUS_FROM_V0.get(order.get("OrderStatus"))
+    order_id = _identifier(order.get("AmazonOrderId"), "AmazonOrderId")
+    status = STATUS_FROM_V0.get(_code(order.get("OrderStatus")))
     if status is None:
         raise OrderDataError(f"unknown status {order.get('OrderStatus')!r}", order_id)
     channel = order.get("FulfillmentChannel")
@@ -433,15 +456,15 @@ def parse_order_v0(order, items):
     address = _parse_address_v0(
         _dict(order.get("ShippingAddress"), "ShippingAddress", order_id)
     )
-    marketplace_id = _text(order.get("MarketplaceId"))
+    marketplace_id = _identifier(order.get("MarketplaceId"), "MarketplaceId", order_id)
     _check_order(order_id, marketplace_id, parsed_items, currency)
     return AmazonOrder(
         order_id=order_id,
         marketplace_id=marketplace_id,
-        purchase_date=parse_datetime(
+        purchase_date=_required_datetime(
             order.get("PurchaseDate"), "PurchaseDate", order_id
         ),
-        last_update=parse_datetime(
+        last_update=_required_datetime(
             order.get("LastUpdateDate"), "LastUpdateDate", order_id
         ),
         status=status,
@@ -489,9 +512,7 @@ def _parse_address_v0(data):
 
 
 def _parse_item_v0(item, order_id):
-    item_id = _text(item.get("OrderItemId"))
-    if not item_id:
-        raise OrderDataError("an item has no OrderItemId", order_id)
+    item_id = _identifier(item.get("OrderItemId"), "OrderItemId", order_id)
 
     def money(key, data=item):
         return _money(data.get(key), key, order_id, "Amount", "CurrencyCode")
@@ -563,13 +584,11 @@ def parse_order_2026(order):
     :raise OrderDataError: if the payload is not a valid order.
     """
     order = _dict(order, "the order", None)
-    order_id = _text(order.get("orderId"))
-    if not order_id:
-        raise OrderDataError("an order has no orderId")
+    order_id = _identifier(order.get("orderId"), "orderId")
     fulfillment = _dict(order.get("fulfillment"), "fulfillment", order_id)
     if not fulfillment:
         raise OrderDataError("has no fulfillment data (status unknown)", order_id)
-    status = STATUS_FROM_2026.get(fulfillment.get("fulfillmentStatus"))
+    status = STATUS_FROM_2026.get(_code(fulfillment.get("fulfillmentStatus")))
     if status is None:
         raise OrderDataError(
             f"unknown status {fulfillment.get('fulfillmentStatus')!r}", order_id
@@ -590,7 +609,11 @@ def parse_order_2026(order):
         _parse_item_2026(_dict(item, "an item", order_id), order_id)
         for item in _list(order.get("orderItems"), "orderItems", order_id)
     )
-    marketplace_id = _text(channel.get("marketplaceId"))
+    if not channel:
+        raise OrderDataError("has no salesChannel", order_id)
+    marketplace_id = _identifier(
+        channel.get("marketplaceId"), "salesChannel.marketplaceId", order_id
+    )
     currency = (
         total.currency if total else _currency_of(parsed_items, {}, marketplace_id)
     )
@@ -629,8 +652,10 @@ def parse_order_2026(order):
     return AmazonOrder(
         order_id=order_id,
         marketplace_id=marketplace_id,
-        purchase_date=parse_datetime(order.get("createdTime"), "createdTime", order_id),
-        last_update=parse_datetime(
+        purchase_date=_required_datetime(
+            order.get("createdTime"), "createdTime", order_id
+        ),
+        last_update=_required_datetime(
             order.get("lastUpdatedTime"), "lastUpdatedTime", order_id
         ),
         status=status,
@@ -678,9 +703,9 @@ def _parse_address_2026(data):
 
 
 def _parse_item_2026(item, order_id):
-    item_id = _text(item.get("orderItemId"))
-    if not item_id:
-        raise OrderDataError("an item has no orderItemId", order_id)
+    item_id = _identifier(item.get("orderItemId"), "orderItemId", order_id)
+    if item.get("product") is None:
+        raise OrderDataError(f"item {item_id} has no product", order_id)
     product = _dict(item.get("product"), "the item's product", order_id)
     condition = _dict(product.get("condition"), "the item's condition", order_id)
     fulfillment = _dict(item.get("fulfillment"), "the item's fulfillment", order_id)
@@ -694,7 +719,9 @@ def _parse_item_2026(item, order_id):
     proceeds = _dict(item.get("proceeds"), "the item's proceeds", order_id)
     for breakdown in _list(proceeds.get("breakdowns"), "breakdowns", order_id):
         breakdown = _dict(breakdown, "a breakdown", order_id)
-        kind = breakdown.get("type")
+        kind = _code(breakdown.get("type"))
+        if not kind:
+            raise OrderDataError("a proceeds breakdown has no type", order_id)
         amounts[kind] = _money(
             breakdown.get("subtotal"),
             f"{kind} proceeds",
@@ -706,7 +733,7 @@ def _parse_item_2026(item, order_id):
             breakdown.get("detailedBreakdowns"), "detailedBreakdowns", order_id
         ):
             detail = _dict(detail, "a detailed breakdown", order_id)
-            subtype = detail.get("subtype")
+            subtype = _code(detail.get("subtype"))
             amounts[(kind, subtype)] = _money(
                 detail.get("value"),
                 f"{kind}/{subtype} proceeds",

@@ -283,7 +283,10 @@ BAD_2026 = [
         "negative item price",
     ),
     (lambda o: o.update(orderItems=[o["orderItems"][0], o["orderItems"][0]]), "twice"),
-    (lambda o: o.update(salesChannel={"channelName": "AMAZON"}), "has no marketplace"),
+    (
+        lambda o: o.update(salesChannel={"channelName": "AMAZON"}),
+        "has no salesChannel.marketplaceId",
+    ),
     (lambda o: o.update(orderItems="nope"), "is not a list"),
 ]
 

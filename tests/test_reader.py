@@ -1,8 +1,10 @@
 """Reading orders with the real python-amazon-sp-api client against the sandbox."""
 
+import copy
 from datetime import timedelta
 
 import pytest
+import requests
 from spapi_models import validate_query
 
 from amazon_sp import Credentials, SellerConnection, Throttled, Unavailable
@@ -304,6 +306,39 @@ def test_an_unreadable_order_is_reported_and_the_others_read(sandbox, clock, sta
     assert [f.order_id for f in failed] == [stored["orderId"]]
     assert "negative" in failed[0].reason
     assert len(orders) == COUNT - 1
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda o: o.update(orderItems="not a list"),
+        lambda o: o.update(lastUpdatedTime="yesterday"),
+        lambda o: o["orderItems"][0].update(quantityOrdered="two"),
+        lambda o: o["proceeds"]["grandTotal"].update(amount={"value": 1}),
+        lambda o: o.pop("salesChannel"),
+        lambda o: o.update(fulfillment=None),
+    ],
+    ids=["items", "update-time", "quantity", "amount", "channel", "fulfillment"],
+)
+def test_a_malformed_answer_is_reported_and_the_others_read(
+    sandbox, clock, state, breakage
+):
+    stored = state.seller_orders(DEFAULT_SELLER_ID)[7]
+    broken = copy.deepcopy(stored)
+    breakage(broken)
+    # Served as is, through the control interface, as another process would.
+    response = requests.post(
+        f"{sandbox.url}/_sandbox/orders/{stored['orderId']}/verbatim",
+        json={"seller_id": DEFAULT_SELLER_ID, "order": broken},
+        timeout=5,
+    )
+    assert response.status_code == 200
+    pages, orders = _read(OrderReader(_connection(sandbox, clock)), clock)
+    failed = [f for p in pages for f in p.failed]
+    assert [f.order_id for f in failed] == [stored["orderId"]]
+    assert failed[0].reason
+    assert len(orders) == COUNT - 1
+    assert stored["orderId"] not in {o.order_id for o in orders}
 
 
 def test_auto_falls_back_to_v0_when_2026_is_not_available(sandbox, clock, state):

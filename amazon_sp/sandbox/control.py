@@ -27,6 +27,8 @@ It lets tests, demos and other processes change what the sandbox serves:
   fulfillment status (with the items' shipped quantities), a buyer's cancellation
   request, a cancellation, and the update time Amazon reports (a past time stands for an
   update made visible late);
+- ``POST /_sandbox/orders/{orderId}/verbatim``: ``{"seller_id", "order"}`` serves
+  ``order`` (any JSON, however broken) as that stored order's 2026-01-01 answer;
 - ``POST /_sandbox/inventory``: ``{"seller_id", "marketplace_id", "items": {sku:
   {"fulfillable", "reserved", "unfulfillable", "inbound"}}}`` sets FBA stock;
 - ``GET /_sandbox/feeds``: the feeds received, with their uploaded content.
@@ -296,6 +298,18 @@ def change_order(order, status=None, buyer_cancel_reason=None, cancelled_by=None
                 item["cancellation"]["cancellationRequest"] = request
 
 
+def post_verbatim(sandbox, request):
+    data = request.json()
+    seller_id = _seller_id(sandbox, data)
+    order_id = request.params["orderId"]
+    if sandbox.state.get_order(seller_id, order_id) is None:
+        raise ApiError(404, "NotFound", f"no order {order_id}")
+    if "order" not in data:
+        raise invalid_input("order is required")
+    sandbox.state.serve_verbatim(seller_id, order_id, data["order"])
+    return Response(200, {"ok": True})
+
+
 def post_inventory(sandbox, request):
     data = request.json()
     seller_id = _seller_id(sandbox, data)
@@ -348,6 +362,7 @@ def register(router):
         ("POST", "/_sandbox/inventory", post_inventory),
         ("GET", "/_sandbox/feeds", get_feeds),
         ("POST", "/_sandbox/orders/{orderId}", post_order_change),
+        ("POST", "/_sandbox/orders/{orderId}/verbatim", post_verbatim),
         ("DELETE", "/_sandbox/requests", delete_requests),
     ):
         router.add(method, path, handler, spapi=False)

@@ -293,9 +293,10 @@ def search_orders(sandbox, request):
         sandbox, request, "paginationToken", filters, params_key
     )
     seller_id = request.seller.seller_id
+    pii_allowed = request.seller.pii_allowed
     orders = [
-        render_2026(
-            state.get_order(seller_id, order_id), included, request.seller.pii_allowed
+        state.render_2026(
+            seller_id, order_id, lambda o: render_2026(o, included, pii_allowed)
         )
         for order_id in page
     ]
@@ -308,12 +309,14 @@ def search_orders(sandbox, request):
 
 def get_order_2026(sandbox, request):
     included = _included(request)
-    order = sandbox.state.get_order(request.seller.seller_id, request.params["orderId"])
-    if order is None:
+    seller_id, order_id = request.seller.seller_id, request.params["orderId"]
+    if sandbox.state.get_order(seller_id, order_id) is None:
         raise ApiError(404, "NotFound", "The requested order was not found.")
-    return Response(
-        200, {"order": render_2026(order, included, request.seller.pii_allowed)}
+    pii_allowed = request.seller.pii_allowed
+    order = sandbox.state.render_2026(
+        seller_id, order_id, lambda o: render_2026(o, included, pii_allowed)
     )
+    return Response(200, {"order": order})
 
 
 # === Orders v0 === #

@@ -145,6 +145,9 @@ class SandboxState:
         self.feed_documents = {}  # feed document id -> content type, content, seller
         self.feeds = {}  # feed id -> Feed, with the seller and the input content
         self.inventory = {}  # seller id -> marketplace id -> SKU -> FBA quantities
+        # (seller id, order id) -> JSON served verbatim as that order in 2026-01-01
+        # answers, however broken (see serve_verbatim).
+        self.verbatim_2026 = {}
 
     # --- configuration ---
 
@@ -255,6 +258,22 @@ class SandboxState:
     def get_order(self, seller_id, order_id):
         with self.lock:
             return self.orders.get(seller_id, {}).get(order_id)
+
+    def serve_verbatim(self, seller_id, order_id, payload):
+        """Serve ``payload`` as the 2026-01-01 ``Order`` of a stored order, as is: the
+        stored order still decides whether it is selected (window, marketplace, status),
+        its answer is whatever ``payload`` is (malformed data, for tests)."""
+        with self.lock:
+            self.verbatim_2026[(seller_id, order_id)] = copy.deepcopy(payload)
+
+    def render_2026(self, seller_id, order_id, render):
+        """The 2026-01-01 answer for a stored order: its verbatim payload if one was
+        set, else ``render(order)``."""
+        with self.lock:
+            if (seller_id, order_id) in self.verbatim_2026:
+                return copy.deepcopy(self.verbatim_2026[(seller_id, order_id)])
+            order = self.orders.get(seller_id, {}).get(order_id)
+        return render(order)
 
     def seller_orders(self, seller_id):
         with self.lock:
