@@ -710,16 +710,31 @@ class AmazonAccount(models.Model):
         """
         self.ensure_one()
         started = time.monotonic()
+        # The lock is the first statement of a fresh transaction: what another worker
+        # committed before is visible (its checkpoint included), and taking the lock
+        # cannot fail on a row that worker changed meanwhile.
+        self._amazon_commit()
+        locked = self._amazon_lock()
+        self.invalidate_recordset()
+        if not locked:
+            # Nothing is written: a row referencing the account would have to check a
+            # row the other worker keeps changing, which cannot be serialized.
+            return self.env["amazon.sync.log"].new(
+                {
+                    "account_id": self.id,
+                    "trigger": trigger,
+                    "status": "locked",
+                    "message": self.env._(
+                        "Another run is importing this account's orders right now; "
+                        "they appear when it is done."
+                    ),
+                }
+            )
         log = (
             self.env["amazon.sync.log"]
             .sudo()
             .create({"account_id": self.id, "trigger": trigger})
         )
-        if not self._amazon_lock():
-            log.write(
-                {"status": "locked", "message": self.env._("Another run is importing.")}
-            )
-            return log
         connection = self._amazon_connection()
         connection.max_wait = min(const.IMPORT_MAX_WAIT, max(time_budget, 1))
         parameters = self.env["ir.config_parameter"].sudo()
@@ -835,10 +850,21 @@ class AmazonAccount(models.Model):
                 values = {"orders_checkpoint": page.checkpoint.to_dict()}
             self.write(values)
             status = "done" if page.complete else "partial"
+            saved = self._amazon_stored(values)
             self._amazon_commit()
             if not self._amazon_lock():
                 return "locked"
+            # Between the commit and the lock another worker may have taken the
+            # account, imported and let go: then its checkpoint is the one to follow.
+            if self._amazon_stored(values) != saved:
+                return "locked"
         return status
+
+    def _amazon_stored(self, names):
+        """The values of some fields of the account as the database holds them."""
+        self.flush_recordset(list(names))
+        self.invalidate_recordset(list(names))
+        return {name: self[name] for name in names}
 
     def _amazon_retry_failures(self, failures=None, reader=None, totals=None):
         """Import failed orders again, by their Amazon reference.
@@ -1007,13 +1033,19 @@ class AmazonAccount(models.Model):
             skipped=log.orders_skipped,
             failed=log.orders_failed,
         )
-        kind = {"done": "success", "partial": "info", "throttled": "warning"}.get(
-            log.status, "danger"
-        )
-        if log.status == "partial":
-            message += " " + self.env._("More orders are imported at the next run.")
-        if log.message:
-            message += "\n" + log.message
+        kind = {
+            "done": "success",
+            "partial": "info",
+            "locked": "info",
+            "throttled": "warning",
+        }.get(log.status, "danger")
+        if log.status == "locked":
+            message = log.message
+        else:
+            if log.status == "partial":
+                message += " " + self.env._("More orders are imported at the next run.")
+            if log.message:
+                message += "\n" + log.message
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
