@@ -250,23 +250,9 @@ def count_calls(operations):
 
 
 def replay(operations):
-    """Seconds the call sequence needs at Amazon's default rate limits: each call waits
-    for a token of its operation's bucket (full at the start); the latency of the calls
-    is not counted."""
-    from amazon_sp.ratelimits import TokenBucket, default_rate_limit
+    from amazon_sp.ratelimits import replay_seconds
 
-    now = 0.0
-    buckets = {}
-    for operation in operations:
-        bucket = buckets.get(operation)
-        if bucket is None:
-            limit = default_rate_limit(operation)
-            bucket = buckets[operation] = TokenBucket(limit.rate, limit.burst, 0.0)
-        wait = bucket.try_take(now)
-        while wait > 0:
-            now += wait
-            wait = bucket.try_take(now)
-    return now
+    return replay_seconds(operations)
 
 
 def read_with_v0(url, days):
