@@ -1,6 +1,9 @@
-"""Root pytest configuration: which tier runs; a loud notice when tier 2 does not."""
+"""Root pytest configuration: which tier runs; a loud notice when tier 2 does not; the
+reliability figures at the end."""
 
+import json
 import os
+import tempfile
 
 ADDON_DIR = "amazon_connector"
 
@@ -18,6 +21,48 @@ def pytest_ignore_collect(collection_path, config):
     return None
 
 
+FIGURES = "AMAZON_CONNECTOR_FIGURES"  # see amazon_connector/tests/figures.py
+
+
+def pytest_configure(config):
+    if _tier2_active(config) and not os.environ.get(FIGURES):
+        handle, path = tempfile.mkstemp(prefix="amazon-figures-", suffix=".jsonl")
+        os.close(handle)
+        os.environ[FIGURES] = path
+        config._amazon_figures = path
+
+
+def pytest_unconfigure(config):
+    path = getattr(config, "_amazon_figures", None)
+    if path and os.path.exists(path):
+        os.unlink(path)
+
+
+def _print_figures(terminalreporter):
+    path = os.environ.get(FIGURES)
+    if not path or not os.path.exists(path):
+        return
+    with open(path, encoding="utf-8") as report:
+        tables = [json.loads(line) for line in report if line.strip()]
+    if not tables:
+        return
+    terminalreporter.section("Reliability figures", sep="=", bold=True)
+    for table in tables:
+        rows = table["rows"]
+        if not rows:
+            continue
+        terminalreporter.write_line(f"\n{table['section']}", bold=True)
+        keys = list(rows[0])
+        widths = {
+            k: max(len(k), *(len(str(row.get(k, ""))) for row in rows)) for k in keys
+        }
+        terminalreporter.write_line("  ".join(k.ljust(widths[k]) for k in keys))
+        for row in rows:
+            terminalreporter.write_line(
+                "  ".join(str(row.get(k, "")).ljust(widths[k]) for k in keys)
+            )
+
+
 def pytest_report_header(config):
     if _tier2_active(config):
         database = config.getoption("--odoo-database")
@@ -27,6 +72,7 @@ def pytest_report_header(config):
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if _tier2_active(config):
+        _print_figures(terminalreporter)
         return
     reason = os.environ.get("AMAZON_TIER2_SKIPPED") or "pytest-odoo was not enabled"
     terminalreporter.section("TIER 2 SKIPPED", sep="!", red=True, bold=True)

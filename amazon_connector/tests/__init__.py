@@ -2,3 +2,4 @@ from . import test_account
 from . import test_fulfillment
 from . import test_import
 from . import test_security
+from . import test_reliability

@@ -79,6 +79,7 @@ class AmazonCommon(SaleCommon):
             state.feed_documents.clear()
             state.feeds.clear()
             state.inventory.clear()
+            state.verbatim_2026.clear()
         state.faults.clear()
         state.clear_received()
 
