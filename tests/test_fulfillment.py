@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 import requests
-from spapi_models import validate_definition, validate_response
+from spapi_models import validate_definition, validate_query, validate_response
 
 from amazon_sp import Credentials, InvalidInput, SellerConnection
 from amazon_sp.fulfillment import (
@@ -205,8 +205,49 @@ def test_feed_responses_validate_against_the_model(sandbox, connection, state):
         "text/tab-separated-values",
         [US],
     )
+    # What our client sent is what Amazon documents...
+    (document_request,) = state.received("feeds.createFeedDocument")
+    validate_definition(
+        "feeds_2021-06-30.json",
+        "CreateFeedDocumentSpecification",
+        document_request["body"],
+    )
+    (feed_request,) = state.received("feeds.createFeed")
+    validate_definition(
+        "feeds_2021-06-30.json", "CreateFeedSpecification", feed_request["body"]
+    )
+    # ...and so is what the sandbox answers, status included.
     token = _access_token(sandbox)
     headers = {"x-amz-access-token": token}
+    created = requests.post(
+        f"{sandbox.url}/na/feeds/2021-06-30/documents",
+        json=document_request["body"],
+        headers=headers,
+        timeout=5,
+    )
+    assert created.status_code == 201
+    validate_response(
+        "feeds_2021-06-30.json",
+        "/feeds/2021-06-30/documents",
+        "post",
+        201,
+        created.json(),
+    )
+    upload = requests.put(created.json()["url"], data=b"", timeout=5)
+    assert upload.status_code == 200
+    queued = requests.post(
+        f"{sandbox.url}/na/feeds/2021-06-30/feeds",
+        json={
+            **feed_request["body"],
+            "inputFeedDocumentId": created.json()["feedDocumentId"],
+        },
+        headers=headers,
+        timeout=5,
+    )
+    assert queued.status_code == 202
+    validate_response(
+        "feeds_2021-06-30.json", "/feeds/2021-06-30/feeds", "post", 202, queued.json()
+    )
     feed = requests.get(
         f"{sandbox.url}/na/feeds/2021-06-30/feeds/{feed_id}", headers=headers, timeout=5
     )
@@ -254,6 +295,10 @@ def test_fba_inventory_pages_and_validates(connection, state, sandbox):
     for request in state.received("fbaInventory.getInventorySummaries"):
         assert request["query"]["granularityType"] == "Marketplace"
         assert request["query"]["marketplaceIds"] == US
+        unknown = validate_query(
+            "fbaInventory.json", "/fba/inventory/v1/summaries", "get", request["query"]
+        )
+        assert unknown == []
     token = _access_token(sandbox)
     response = requests.get(
         f"{sandbox.url}/na/fba/inventory/v1/summaries",

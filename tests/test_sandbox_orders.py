@@ -16,7 +16,7 @@ from amazon_sp.sandbox import (
     Sandbox,
     default_state,
 )
-from amazon_sp.sandbox.faults import Fault
+from amazon_sp.sandbox.faults import Fault, FaultPlan
 from amazon_sp.sandbox.generator import generate
 
 SEARCH = "/orders/2026-01-01/orders"
@@ -422,3 +422,15 @@ def test_command_line_generates_orders():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_fault_can_spare_the_first_calls():
+    """A fault in the middle of a sequence: the first matching call goes through."""
+    plan = FaultPlan()
+    plan.add(Fault("unavailable", "ordersV0.confirmShipment", count=1, skip=1))
+    kinds = {"unavailable"}
+    assert plan.take("ordersV0.getOrder", kinds) is None  # another operation
+    assert plan.take("ordersV0.confirmShipment", kinds) is None  # spared
+    assert plan.take("ordersV0.confirmShipment", kinds).kind == "unavailable"
+    assert plan.take("ordersV0.confirmShipment", kinds) is None  # count used up
+    assert plan.injected == [("unavailable", "ordersV0.confirmShipment")]

@@ -55,6 +55,8 @@ class Fault:
     :param int count: how many times to inject it; ``-1`` for ever (until cleared).
     :param float probability: chance that a matching call gets it.
     :param float delay: seconds, for ``slow``.
+    :param int skip: matching calls to let through before the first injection (a
+        failure in the middle of a sequence of calls).
     """
 
     kind: str
@@ -62,6 +64,7 @@ class Fault:
     count: int = 1
     probability: float = 1.0
     delay: float = 0.0
+    skip: int = 0
     injected: int = 0
 
     def __post_init__(self):
@@ -103,6 +106,9 @@ class FaultPlan:
                     fault.probability < 1.0
                     and self.random.random() >= fault.probability
                 ):
+                    continue
+                if fault.skip > 0:
+                    fault.skip -= 1
                     continue
                 fault.injected += 1
                 if fault.count > 0:
