@@ -11,4 +11,5 @@ from . import res_company
 from . import res_partner
 from . import sale_order
 from . import sale_order_line
+from . import stock_location
 from . import stock_picking

@@ -4,7 +4,7 @@ import time
 from datetime import timedelta, timezone
 
 from odoo import api, fields, models, modules
-from odoo.exceptions import LockError, UserError, ValidationError
+from odoo.exceptions import AccessError, LockError, UserError, ValidationError
 
 from odoo.addons.amazon_connector import const
 
@@ -170,6 +170,13 @@ class AmazonAccount(models.Model):
         "sets its quantities.",
         domain="[('usage', '=', 'internal')]",
         check_company=True,
+    )
+    fba_location_per_country = fields.Boolean(
+        string="One FBA Location per Country",
+        help="Keep the FBA stock of each Amazon fulfilment network (a country; the "
+        "pan-European network counts as one) in a location of its own inside the FBA "
+        "location: FBA orders leave from their country's location, and the inventory "
+        "pull sets each one's quantities.",
     )
     fba_inventory_sync = fields.Boolean(
         string="Pull FBA Inventory",
@@ -364,10 +371,27 @@ class AmazonAccount(models.Model):
 
     # === ACTION METHODS === #
 
+    def _amazon_check_manager(self):
+        """Only Amazon administrators start what talks to Amazon for an account.
+
+        Salespeople can read accounts, so the buttons' methods are reachable over RPC:
+        they must refuse them, not rely on the buttons being hidden.
+        """
+        if not self.env.su and not self.env.user.has_group(
+            "amazon_connector.group_amazon_manager"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only Amazon administrators can do this (Settings > Users > "
+                    "Amazon: Administrator)."
+                )
+            )
+
     def action_update_available_marketplaces(self):
         """Ask Amazon again which marketplaces the seller participates in, and say what
         changed."""
         self.ensure_one()
+        self._amazon_check_manager()
         added, unknown = self._amazon_sync_marketplaces(activate="new")
         if added:
             message = self.env._(
@@ -404,6 +428,7 @@ class AmazonAccount(models.Model):
     def action_sync_orders(self):
         """Import the orders updated since the last synchronization, now."""
         self.ensure_one()
+        self._amazon_check_manager()
         log = self._amazon_as_importer()._amazon_sync_orders(
             "manual", const.INTERACTIVE_TIME_BUDGET
         )
@@ -770,20 +795,8 @@ class AmazonAccount(models.Model):
         finally:
             reader.close()
         messages += reader.notices
-        stats = connection.stats.snapshot()
-        log.write(
-            {
-                "status": status,
-                "duration": time.monotonic() - started,
-                "orders_created": totals["created"],
-                "orders_updated": totals["updated"],
-                "orders_skipped": totals["skipped"],
-                "orders_failed": totals["failed"],
-                "api_calls": stats["total_calls"],
-                "throttled": sum(stats["throttled"].values()),
-                "wait_seconds": stats["waited"],
-                "message": "\n".join(messages) or False,
-            }
+        self._amazon_write_log(
+            log, status, totals, connection, started, "\n".join(messages)
         )
         self._amazon_commit()
         return log
@@ -923,6 +936,49 @@ class AmazonAccount(models.Model):
             if own_reader:
                 reader.close()
 
+    def _amazon_retry_failures_now(self, failures):
+        """Retry failed orders at a user's request, and leave a log line of it.
+
+        :return: the run's log.
+        """
+        self.ensure_one()
+        started = time.monotonic()
+        log = (
+            self.env["amazon.sync.log"]
+            .sudo()
+            .create({"account_id": self.id, "trigger": "retry"})
+        )
+        connection = self._amazon_connection()
+        reader = OrderReader(connection, api_version=self.api_version)
+        totals = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
+        status, message = "done", False
+        try:
+            self._amazon_retry_failures(failures, reader=reader, totals=totals)
+        except amazon_sp.AmazonError as error:
+            status = "throttled" if isinstance(error, amazon_sp.Throttled) else "error"
+            message = self._amazon_error_message(error)
+        finally:
+            reader.close()
+        self._amazon_write_log(log, status, totals, connection, started, message)
+        return log
+
+    def _amazon_write_log(self, log, status, totals, connection, started, message):
+        stats = connection.stats.snapshot()
+        log.write(
+            {
+                "status": status,
+                "duration": time.monotonic() - started,
+                "orders_created": totals["created"],
+                "orders_updated": totals["updated"],
+                "orders_skipped": totals["skipped"],
+                "orders_failed": totals["failed"],
+                "api_calls": stats["total_calls"],
+                "throttled": sum(stats["throttled"].values()),
+                "wait_seconds": stats["waited"],
+                "message": message or False,
+            }
+        )
+
     def _amazon_recover_order(self, order_ref):
         """Import one order by its Amazon reference, now.
 
@@ -939,7 +995,9 @@ class AmazonAccount(models.Model):
                     ref=order_ref,
                 )
             )
-        reader = OrderReader(self._amazon_connection(), api_version=self.api_version)
+        started = time.monotonic()
+        connection = self._amazon_connection()
+        reader = OrderReader(connection, api_version=self.api_version)
         try:
             order = self._amazon_call(lambda _connection: reader.get_order(order_ref))
         except OrderDataError as error:
@@ -966,7 +1024,23 @@ class AmazonAccount(models.Model):
                     ref=order_ref,
                 )
             )
-        self.env["amazon.order.import"]._amazon_import_orders(self, [order])
+        result = self.env["amazon.order.import"]._amazon_import_orders(self, [order])
+        log = (
+            self.env["amazon.sync.log"]
+            .sudo()
+            .create({"account_id": self.id, "trigger": "recover"})
+        )
+        self._amazon_write_log(
+            log,
+            "done",
+            {
+                key: result.get(key, 0)
+                for key in ("created", "updated", "skipped", "failed")
+            },
+            connection,
+            started,
+            self.env._("Order %(ref)s", ref=order_ref),
+        )
         sale_order = self.env["sale.order"].search(
             [("amazon_account_id", "=", self.id), ("amazon_order_ref", "=", order_ref)]
         )
@@ -1103,6 +1177,10 @@ class AmazonAccount(models.Model):
                 _logger.info(
                     "Shipment confirmations of account %s wait: %s", self.id, error
                 )
+                if not error.retryable:
+                    # Credentials or access: no delivery can be sent until fixed.
+                    self._amazon_notify_problem(self._amazon_error_message(error))
+                self._amazon_commit()  # keep the packages Amazon already accepted
                 break
             self._amazon_commit()
         try:
@@ -1174,7 +1252,11 @@ class AmazonAccount(models.Model):
     def action_pull_fba_inventory(self):
         """Set the FBA location's quantities to what Amazon holds, now."""
         self.ensure_one()
-        count = self._amazon_as_importer()._amazon_pull_fba_inventory()
+        self._amazon_check_manager()
+        try:
+            count = self._amazon_as_importer()._amazon_pull_fba_inventory()
+        except amazon_sp.AmazonError as error:
+            raise UserError(self._amazon_error_message(error)) from None
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -1190,52 +1272,163 @@ class AmazonAccount(models.Model):
 
     @api.model
     def _cron_pull_fba_inventory(self):
-        """Scheduled action: FBA quantities of every account that pulls them."""
+        """Scheduled action: FBA quantities of every account that pulls them
+        (accounts sharing FBA locations together)."""
+        done = self.browse()
         for account in self.sudo().search(
             [("active", "=", True), ("fba_inventory_sync", "=", True)]
         ):
+            if account in done:
+                continue
+            group = account.with_company(account.company_id)._amazon_fba_sharing()
+            done |= group
             try:
-                account.with_company(account.company_id)._amazon_pull_fba_inventory()
+                group._amazon_pull_fba_inventory()
             except amazon_sp.AmazonError as error:
                 _logger.info(
                     "FBA inventory of account %s not pulled: %s", account.id, error
                 )
             self._amazon_commit()
 
-    def _amazon_pull_fba_inventory(self):
-        """Set the FBA location's quantities of the account's paired products.
+    def _amazon_fba_location(self, marketplace=None):
+        """The location holding the account's FBA stock sold on a marketplace.
 
-        Amazon's stock is read once per fulfillment network (the pan-European network
-        shares one stock across its marketplaces), and the units in Amazon's warehouses
-        (sellable, reserved for orders, or unsellable; not those still inbound) become
-        the location's quantity, through an inventory adjustment.
+        :param amazon.marketplace marketplace: where the goods are sold; without it,
+            or without one location per country, the account's FBA location.
+        :rtype: stock.location
+        """
+        self.ensure_one()
+        base = self.fba_location_id or self.company_id._amazon_fba_location()
+        if not (self.fba_location_per_country and marketplace):
+            return base
+        network = _fba_network(marketplace)
+        Location = self.env["stock.location"].sudo()
+        location = Location.search(
+            [("location_id", "=", base.id), ("amazon_fba_network", "=", network)],
+            limit=1,
+        )
+        if not location:
+            location = Location.create(
+                {
+                    "name": network,
+                    "location_id": base.id,
+                    "usage": "internal",
+                    "company_id": base.company_id.id or self.company_id.id,
+                    "amazon_fba_network": network,
+                }
+            )
+        return location
 
-        :return: how many products were set.
+    def _amazon_fba_networks(self):
+        """One active marketplace per fulfilment network of the account.
+
+        :rtype: dict[str, amazon.marketplace]
         """
         self.ensure_one()
         networks = {}
         for marketplace in self.active_marketplace_ids:
-            network = (
-                "EU"
-                if marketplace.code in const.PAN_EU_FBA_COUNTRIES
-                else marketplace.code
+            networks.setdefault(_fba_network(marketplace), marketplace)
+        return networks
+
+    def _amazon_fba_locations(self):
+        """Every location the account's FBA inventory pull sets."""
+        self.ensure_one()
+        locations = self._amazon_fba_location()
+        for marketplace in self._amazon_fba_networks().values():
+            locations |= self._amazon_fba_location(marketplace)
+        return locations
+
+    def _amazon_pull_fba_inventory(self):
+        """Set the FBA locations' quantities of the accounts' paired products.
+
+        Amazon's stock is read once per fulfillment network (the pan-European network
+        shares one stock across its marketplaces), and the units in Amazon's warehouses
+        (sellable, reserved for orders, or unsellable; not those still inbound) become
+        the location's quantity, through an inventory adjustment. The other accounts
+        that keep their FBA stock in the same locations are read too, so that their
+        units add up instead of replacing each other. A location is left as it was
+        when Amazon could not be read for one of its accounts.
+
+        :return: how many products were set.
+        :raise amazon_sp.AmazonError: Amazon's error for one of these accounts, after
+            the other locations were set.
+        """
+        accounts = self._amazon_fba_sharing()
+        targets = {}  # location -> {product: quantity}
+        failed = self.env["stock.location"]
+        first_error = None
+        for account in accounts:
+            offers = (
+                self.env["amazon.offer"]
+                .search([("account_id", "=", account.id)])
+                .filtered(lambda o: o.product_id.is_storable)
             )
-            networks.setdefault(network, marketplace.api_ref)
+            try:
+                on_hand = {
+                    network: account._amazon_fba_on_hand(marketplace)
+                    for network, marketplace in account._amazon_fba_networks().items()
+                }
+            except amazon_sp.AmazonError as error:
+                _logger.info(
+                    "FBA inventory of account %s not pulled: %s", account.id, error
+                )
+                failed |= account._amazon_fba_locations()
+                if account in self and first_error is None:
+                    first_error = error
+                continue
+            for network, marketplace in account._amazon_fba_networks().items():
+                location = account._amazon_fba_location(marketplace)
+                quantities = targets.setdefault(location, {})
+                for offer in offers:
+                    quantities[offer.product_id] = quantities.get(
+                        offer.product_id, 0
+                    ) + on_hand[network].get(offer.sku, 0)
+            if account.fba_location_per_country:
+                # The stock now lives in the countries' locations, not above them.
+                quantities = targets.setdefault(account._amazon_fba_location(), {})
+                for offer in offers:
+                    quantities.setdefault(offer.product_id, 0)
+        products = self.env["product.product"]
+        for location, quantities in targets.items():
+            if location in failed:
+                continue
+            self._amazon_set_quantities(location, quantities)
+            products |= self.env["product.product"].union(*quantities)
+        if first_error:
+            raise first_error
+        return len(products)
+
+    def _amazon_fba_sharing(self):
+        """These accounts, and the accounts pulling FBA stock into the same
+        locations."""
+        candidates = self.search(
+            [
+                ("company_id", "in", self.company_id.ids),
+                ("active", "=", True),
+                ("fba_inventory_sync", "=", True),
+            ]
+        )
+        accounts = self
+        locations = self.env["stock.location"].union(
+            *(account._amazon_fba_locations() for account in self)
+        )
+        for candidate in candidates - self:
+            if candidate._amazon_fba_locations() & locations:
+                accounts |= candidate
+        return accounts
+
+    def _amazon_fba_on_hand(self, marketplace):
+        """Units in Amazon's warehouses per SKU, in a marketplace's network."""
         on_hand = {}
-        for marketplace_id in networks.values():
-            for summary in self._amazon_call(
-                lambda c, m=marketplace_id: fulfillment.fba_inventory(c, m),
-                user_error=False,
-            ):
-                on_hand[summary.sku] = on_hand.get(summary.sku, 0) + summary.on_hand
-        offers = self.env["amazon.offer"].search([("account_id", "=", self.id)])
-        quantities = {}
-        for offer in offers:
-            if offer.product_id.is_storable:
-                quantities[offer.product_id] = quantities.get(
-                    offer.product_id, 0
-                ) + on_hand.get(offer.sku, 0)
-        location = self.fba_location_id or self.company_id._amazon_fba_location()
+        for summary in self._amazon_call(
+            lambda c: fulfillment.fba_inventory(c, marketplace.api_ref),
+            user_error=False,
+        ):
+            on_hand[summary.sku] = on_hand.get(summary.sku, 0) + summary.on_hand
+        return on_hand
+
+    def _amazon_set_quantities(self, location, quantities):
+        """Adjust a location's quantities of some products to the given ones."""
         Quant = self.env["stock.quant"].sudo()
         held = dict(
             Quant._read_group(
@@ -1260,10 +1453,16 @@ class AmazonAccount(models.Model):
         if quants:
             quants.with_context(
                 inventory_name=self.env._(
-                    "Amazon FBA inventory (%(account)s)", account=self.name
+                    "Amazon FBA inventory (%(location)s)",
+                    location=location.display_name,
                 )
             )._apply_inventory()
-        return len(quantities)
+
+
+def _fba_network(marketplace):
+    """The fulfilment network of a marketplace: its country, or EU for pan-European
+    FBA."""
+    return "EU" if marketplace.code in const.PAN_EU_FBA_COUNTRIES else marketplace.code
 
 
 def _aware(moment):

@@ -38,6 +38,7 @@ class AmazonOrderFailure(models.Model):
             ("failed", "To Retry"),
             ("resolved", "Imported"),
             ("dismissed", "Dismissed"),
+            ("closed", "Nothing to Import"),
         ],
         required=True,
         default="failed",
@@ -61,10 +62,18 @@ class AmazonOrderFailure(models.Model):
         self.filtered(lambda f: f.state == "dismissed").write({"state": "failed"})
 
     def action_retry_now(self):
-        """Try to import these orders again, now."""
+        """Try to import these orders again, now, and say what came of it."""
+        self.env["amazon.account"]._amazon_check_manager()
+        logs = self.env["amazon.sync.log"]
         for account, failures in self.grouped("account_id").items():
-            account._amazon_as_importer()._amazon_retry_failures(failures.sudo())
-        return True
+            importer = account._amazon_as_importer()
+            logs |= importer._amazon_retry_failures_now(failures.sudo())
+        if len(logs) != 1:
+            return True
+        action = logs.account_id._amazon_log_notification(logs)
+        # Show the list as it now stands (imported orders leave "To Retry").
+        action["params"]["next"] = {"type": "ir.actions.client", "tag": "soft_reload"}
+        return action
 
     # === BUSINESS METHODS === #
 
@@ -92,6 +101,8 @@ class AmazonOrderFailure(models.Model):
 
     @api.autovacuum
     def _gc_resolved_failures(self):
-        """Forget failures resolved more than 90 days ago."""
+        """Forget failures imported or closed more than 90 days ago."""
         limit = fields.Datetime.subtract(fields.Datetime.now(), days=90)
-        self.search([("state", "=", "resolved"), ("last_attempt", "<", limit)]).unlink()
+        self.search(
+            [("state", "in", ("resolved", "closed")), ("last_attempt", "<", limit)]
+        ).unlink()

@@ -78,7 +78,7 @@ class AmazonOrderImport(models.AbstractModel):
             ]
         )
         by_ref = {so.amazon_order_ref: so for so in existing}
-        to_create, to_update = [], []
+        to_create, to_update, closed = [], [], []
         for order in orders:
             sale_order = by_ref.get(order.order_id)
             if sale_order:
@@ -95,6 +95,8 @@ class AmazonOrderImport(models.AbstractModel):
                 # Pending: no prices yet, imported when Amazon updates it. Cancelled
                 # before import, or not an Amazon sale: nothing to do.
                 counts["skipped"] += 1
+                if order.status != OrderStatus.PENDING:
+                    closed.append(order)
             else:
                 to_create.append(order)
         created, create_failures = self._amazon_create_orders(account, to_create)
@@ -118,6 +120,7 @@ class AmazonOrderImport(models.AbstractModel):
         counts["failed"] += len([f for f in failures if f[0]])
         self._amazon_record_failures(account, failures)
         self._amazon_resolve_failures(account, touched)
+        self._amazon_close_failures(account, closed)
         return {**counts, "sale_orders": touched}
 
     # === CREATION === #
@@ -275,6 +278,10 @@ class AmazonOrderImport(models.AbstractModel):
         )
         return {
             "company": company,
+            "warehouse": account.warehouse_id
+            or self.env["stock.warehouse"].search(
+                [("company_id", "=", company.id)], limit=1
+            ),
             "offer_by_sku": offer_by_sku,
             "product_by_code": product_by_code,
             "marketplace_by_ref": {m.api_ref: m for m in marketplaces},
@@ -603,9 +610,7 @@ class AmazonOrderImport(models.AbstractModel):
             fiscal_position == account.facilitator_fiscal_position_id
         )
         gift_messages = [i.gift_message for i in order.items if i.gift_message]
-        warehouse = account.warehouse_id or self.env["stock.warehouse"].search(
-            [("company_id", "=", company.id)], limit=1
-        )
+        warehouse = lookups["warehouse"]
         return {
             "partner_id": customer.id,
             "partner_invoice_id": customer.id,
@@ -1072,6 +1077,45 @@ class AmazonOrderImport(models.AbstractModel):
             new += is_new
         if new:
             account._amazon_notify_failures()
+
+    def _amazon_close_failures(self, account, orders):
+        """Stop retrying failed orders that no longer need a sales order.
+
+        An order that failed, then was cancelled by Amazon (or turned out not to be an
+        Amazon sale), would otherwise stay first in the retry queue forever.
+        """
+        if not orders:
+            return
+        failures = self.env["amazon.order.failure"].search(
+            [
+                ("account_id", "=", account.id),
+                ("state", "=", "failed"),
+                ("amazon_order_ref", "in", [o.order_id for o in orders]),
+            ]
+        )
+        by_ref = {o.order_id: o for o in orders}
+        for failure in failures:
+            order = by_ref[failure.amazon_order_ref]
+            if order.non_amazon:
+                reason = self.env._(
+                    "Amazon reports this order as not an Amazon sale: there is nothing "
+                    "to import."
+                )
+            else:
+                reason = self.env._(
+                    "Amazon %(status)s this order before it could be imported: there "
+                    "is nothing to import.",
+                    status=self.env._("cancelled")
+                    if order.status == OrderStatus.CANCELED
+                    else self.env._("could not fulfil"),
+                )
+            failure.write(
+                {
+                    "state": "closed",
+                    "reason": f"{reason}\n{failure.reason}",
+                    "last_attempt": fields.Datetime.now(),
+                }
+            )
 
     def _amazon_resolve_failures(self, account, sale_orders):
         if not sale_orders:

@@ -134,9 +134,10 @@ class SaleOrder(models.Model):
         """Move the goods Amazon shipped out of the Amazon FBA location.
 
         FBA orders need no delivery from the merchant: Amazon ships them. Their goods
-        leave the FBA location (the account's, else the company's) with done stock
-        moves as Amazon reports them shipped, so that stock and delivered quantities
-        follow Amazon. All the orders' moves are done together.
+        leave the FBA location (the account's, else the company's; its country's one
+        when the account keeps one per country) with done stock moves as Amazon
+        reports them shipped, so that stock and delivered quantities follow Amazon. All
+        the orders' moves are done together.
 
         :param dict orders: the ``AmazonOrder`` of each sales order, by Amazon order
             reference.
@@ -146,9 +147,8 @@ class SaleOrder(models.Model):
         for sale_order in self.filtered(lambda so: so.state == "sale"):
             order = orders[sale_order.amazon_order_ref]
             shipped = {i.order_item_id: i.quantity_shipped for i in order.items}
-            location = (
-                sale_order.amazon_account_id.fba_location_id
-                or sale_order.company_id._amazon_fba_location()
+            location = sale_order.amazon_account_id._amazon_fba_location(
+                sale_order.amazon_marketplace_id
             )
             item_lines = sale_order._amazon_item_lines()
             for line in item_lines:
@@ -207,7 +207,10 @@ class SaleOrder(models.Model):
                 "res_model": "amazon.order.cancel.wizard",
                 "view_mode": "form",
                 "target": "new",
-                "context": {"default_sale_order_id": amazon[:1].id},
+                "context": {
+                    "default_sale_order_id": amazon[:1].id if len(self) == 1 else False,
+                    "default_sale_order_ids": self.ids,
+                },
             }
         return super().action_cancel()
 

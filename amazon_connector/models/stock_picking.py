@@ -35,6 +35,13 @@ class StockPicking(models.Model):
     amazon_confirmation_date = fields.Datetime(
         string="Confirmed to Amazon", readonly=True, copy=False
     )
+    amazon_confirmed_packages = fields.Char(
+        string="Packages Confirmed to Amazon",
+        help="Package references Amazon already accepted for this delivery, so that a "
+        "retry after a failure in the middle sends only the others.",
+        readonly=True,
+        copy=False,
+    )
 
     # === ACTION METHODS === #
 
@@ -129,6 +136,26 @@ class StockPicking(models.Model):
                         ref=picking.sale_id.amazon_order_ref,
                     )
                 )
+            trackings = picking._amazon_tracking_numbers()
+            packages = len(picking._amazon_package_groups())
+            if len(trackings) > 1 and len(trackings) != packages:
+                raise UserError(
+                    self.env._(
+                        "%(picking)s has %(packages)s package(s) but %(trackings)s "
+                        "tracking numbers: enter one tracking number for the whole "
+                        "delivery, or one per package separated by commas, in the "
+                        "order of the packages (%(names)s).",
+                        picking=picking.name,
+                        packages=packages,
+                        trackings=len(trackings),
+                        names=", ".join(
+                            picking.move_line_ids.result_package_id.sorted("id").mapped(
+                                "name"
+                            )
+                        )
+                        or self.env._("no package"),
+                    )
+                )
             foreign = picking.move_ids.filtered(
                 lambda m: (
                     m.quantity
@@ -159,18 +186,10 @@ class StockPicking(models.Model):
         """
         self.ensure_one()
         code, name, method = self.carrier_id._amazon_carrier()
-        lines = self.move_line_ids.filtered(lambda ml: ml.quantity > 0)
-        groups = {}
-        for line in lines:
-            groups.setdefault(
-                line.result_package_id.id or 0, self.env["stock.move.line"]
-            )
-            groups[line.result_package_id.id or 0] |= line
-        trackings = [
-            t.strip() for t in (self.carrier_tracking_ref or "").split(",") if t.strip()
-        ]
+        groups = self._amazon_package_groups()
+        trackings = self._amazon_tracking_numbers()
         packages = []
-        for index, (_package_id, package_lines) in enumerate(sorted(groups.items())):
+        for index, (_package_id, package_lines) in enumerate(groups):
             quantities = {}
             for line in package_lines:
                 sale_line = line.move_id.sale_line_id
@@ -201,6 +220,24 @@ class StockPicking(models.Model):
             )
         return packages
 
+    def _amazon_package_groups(self):
+        """The delivery's move lines grouped by destination package, in the order the
+        packages were made (lines in no package come first).
+
+        :rtype: list[tuple[int, stock.move.line]]
+        """
+        groups = {}
+        for line in self.move_line_ids.filtered(lambda ml: ml.quantity > 0):
+            key = line.result_package_id.id or 0
+            groups[key] = groups.get(key, self.env["stock.move.line"]) | line
+        return sorted(groups.items(), key=lambda group: group[0])
+
+    def _amazon_tracking_numbers(self):
+        """The tracking numbers entered on the delivery, separated by commas."""
+        return [
+            t.strip() for t in (self.carrier_tracking_ref or "").split(",") if t.strip()
+        ]
+
     def _amazon_send_confirmation(self, connection):
         """Tell Amazon this delivery left, once. Throttling and outages propagate (the
         next run sends it); Amazon's refusal is recorded on the delivery.
@@ -217,17 +254,26 @@ class StockPicking(models.Model):
             # Central).
             self.write({"amazon_confirmation_state": "shipped_on_amazon"})
             return
+        packages = self._amazon_packages()
+        confirmed = set((self.amazon_confirmed_packages or "").split(",")) - {""}
         try:
-            packages = self._amazon_packages()
             for package in packages:
+                if package.reference_id in confirmed:
+                    continue  # accepted before a failure of a later package
                 confirm_shipment(
                     connection,
                     order.amazon_order_ref,
                     order.amazon_marketplace_id.api_ref,
                     package,
                 )
+                confirmed.add(package.reference_id)
+                self.amazon_confirmed_packages = ",".join(sorted(confirmed))
         except amazon_sp.AmazonError as error:
-            if error.retryable:
+            if error.retryable or isinstance(
+                error, (amazon_sp.InvalidCredentials, amazon_sp.AccessDenied)
+            ):
+                # Later (throttling, outage), or the account's problem, not this
+                # delivery's: the caller stops and tells the account's responsible.
                 raise
             message = self.env._(
                 "Amazon could not be told that %(picking)s left: %(error)s",

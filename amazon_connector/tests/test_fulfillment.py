@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from odoo.addons.amazon_connector.tests.common import (
+    DEFAULT_SELLER_ID,
     EU_SELLER_ID,
     AmazonImportCommon,
     make_order,
@@ -267,6 +268,96 @@ class TestAmazonFulfillment(AmazonImportCommon):
         )
         self.assertIn("2 package(s)", picking.message_ids[0].body)
 
+    def _two_boxes(self, tracking):
+        """An order of two items, packed in two boxes, validated with ``tracking``."""
+        order, so = self._import(
+            {"sku": "MUG-1", "quantity": 2, "price": 19.98, "tax": 3.19},
+            {"sku": "VASE-1", "quantity": 1, "price": 20, "tax": 3.19},
+        )
+        picking = so.picking_ids
+        picking.carrier_id = self.dhl
+        box1, box2 = self.env["stock.package"].create([{"name": "B1"}, {"name": "B2"}])
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+            move.move_line_ids.result_package_id = (
+                box1 if move.product_id == self.mug else box2
+            )
+            move.picked = True
+        picking.carrier_tracking_ref = tracking
+        return order, picking
+
+    def test_tracking_numbers_must_match_the_packages(self):
+        _order, picking = self._two_boxes("TRACK-A, TRACK-B, TRACK-C")
+        with self.assertRaisesRegex(
+            UserError, r"2 package\(s\) but 3 tracking numbers.*\(B1, B2\)"
+        ):
+            picking.button_validate()
+        self.assertNotEqual(picking.state, "done")
+        # One number for the whole delivery is fine: both boxes carry it.
+        picking.carrier_tracking_ref = "TRACK-ALL"
+        picking.button_validate()
+        self._send()
+        self.assertEqual(
+            [c["packageDetail"]["trackingNumber"] for c in self._confirmations()],
+            ["TRACK-ALL", "TRACK-ALL"],
+        )
+
+    def test_a_failure_between_two_packages_sends_only_the_second_again(self):
+        _order, picking = self._two_boxes("TRACK-A, TRACK-B")
+        self.sandbox_state.faults.add(
+            Fault("unavailable", "ordersV0.confirmShipment", count=-1, skip=1)
+        )
+        picking.button_validate()
+        with time_travel():
+            self._send()
+        self.assertEqual(picking.amazon_confirmation_state, "to_send")
+        self.assertEqual(len(self._confirmations()), 1)
+        self.sandbox_state.faults.clear()
+        self._send()
+        self.assertEqual(picking.amazon_confirmation_state, "sent")
+        sent = [c["packageDetail"] for c in self._confirmations()]
+        self.assertEqual([d["trackingNumber"] for d in sent], ["TRACK-A", "TRACK-B"])
+        self.assertEqual(len({d["packageReferenceId"] for d in sent}), 2)
+        self._send()
+        self.assertEqual(len(self._confirmations()), 2, "never sent twice")
+
+    def test_refused_access_holds_every_delivery_and_tells_the_account(self):
+        self.eu_account.responsible_user_id = self.env.user
+        pickings = self.env["stock.picking"]
+        for sku in ("MUG-1", "VASE-1"):
+            _order, so = self._import({"sku": sku, "price": 9.99, "tax": 1.6})
+            self._ship(so.picking_ids, tracking=f"T-{sku}")
+            pickings |= so.picking_ids
+        self.sandbox_state.faults.add(
+            Fault("forbidden_bare", "ordersV0.confirmShipment", count=-1)
+        )
+        self._send()
+        self._send()
+        # Not the deliveries' fault: they wait, with no activity each...
+        self.assertEqual(set(pickings.mapped("amazon_confirmation_state")), {"to_send"})
+        self.assertFalse(pickings.activity_ids)
+        # ...and the account's responsible is told once what to fix.
+        activity = self.eu_account.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.env.user)
+        self.assertIn("Amazon refuses the connection", activity.summary)
+        self.sandbox_state.faults.clear()
+        self._send()
+        self.assertEqual(set(pickings.mapped("amazon_confirmation_state")), {"sent"})
+        self.assertEqual(len(self._confirmations()), 2)
+
+    def test_validating_a_delivery_wakes_the_sending_action(self):
+        _order, so = self._import({"sku": "MUG-1", "price": 9.99, "tax": 1.6})
+        cron = self.env.ref("amazon_connector.ir_cron_send_updates")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
+        self._ship(so.picking_ids, tracking="T-1")
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before + 1)
+        # The scheduled action's own method sends it.
+        self.env["amazon.account"]._cron_send_updates()
+        self.assertEqual(so.picking_ids.amazon_confirmation_state, "sent")
+        self.assertEqual(len(self._confirmations()), 1)
+
     def test_an_unknown_carrier_is_sent_as_other_with_its_name(self):
         _order, so = self._import({"sku": "MUG-1", "price": 9.99, "tax": 1.6})
         self.assertEqual(self.courier.amazon_carrier_code, "Other")
@@ -324,12 +415,15 @@ class TestAmazonFulfillment(AmazonImportCommon):
 
     def test_amazons_refusal_is_shown_with_an_activity_then_retried(self):
         self.eu_account.responsible_user_id = self.env.user
-        _order, so = self._import({"sku": "MUG-1", "price": 9.99, "tax": 1.6})
+        order, so = self._import({"sku": "MUG-1", "price": 9.99, "tax": 1.6})
         picking = so.picking_ids
-        self._ship(picking, tracking="T-1")
-        self.sandbox_state.faults.add(
-            Fault("forbidden_bare", "ordersV0.confirmShipment", count=1)
+        # Amazon cancelled the order, Odoo does not know yet: Amazon refuses.
+        self.sandbox_state.update_order(
+            EU_SELLER_ID,
+            order["orderId"],
+            lambda o: change_order(o, cancelled_by="BUYER"),
         )
+        self._ship(picking, tracking="T-1")
         self._send()
         self.assertEqual(picking.amazon_confirmation_state, "error")
         self.assertIn(picking.name, picking.amazon_confirmation_message)
@@ -338,6 +432,13 @@ class TestAmazonFulfillment(AmazonImportCommon):
         self._send()
         self.assertFalse(self._confirmations(), "not sent again by itself")
 
+        # The seller sorts it out with Amazon (the order ships again), then retries.
+        def reopen(amazon_order):
+            change_order(amazon_order, status="UNSHIPPED")
+            for item in amazon_order["orderItems"]:
+                item.pop("cancellation", None)
+
+        self.sandbox_state.update_order(EU_SELLER_ID, order["orderId"], reopen)
         picking.action_amazon_retry_confirmation()
         self.assertEqual(picking.amazon_confirmation_state, "to_send")
         self._send()
@@ -413,6 +514,38 @@ class TestAmazonFulfillment(AmazonImportCommon):
         action = so.action_cancel()
         self.assertEqual(action["res_model"], "amazon.order.cancel.wizard")
         return Form(self.env[action["res_model"]].with_context(action["context"]))
+
+    def test_cancelling_several_selected_orders_cancels_them_all(self):
+        order_a, so_a = self._import({"sku": "MUG-1", "price": 9.99, "tax": 1.6})
+        order_b, so_b = self._import({"sku": "VASE-1", "price": 20, "tax": 3.19})
+        local = self.env["sale.order"].create(
+            {
+                "partner_id": so_a.partner_id.id,
+                "order_line": [Command.create({"product_id": self.mug.id})],
+            }
+        )
+        local.action_confirm()
+        selected = so_a | so_b | local
+        form = self._cancel_wizard(selected)
+        self.assertFalse(form.sale_order_id)
+        self.assertEqual(form.amazon_order_count, 2)
+        form.reason = "BuyerCanceled"
+        form.save().action_confirm()
+        self.assertEqual(set(selected.mapped("state")), {"cancel"})
+        self._send()
+        (feed,) = self._feeds()
+        self.assertEqual(
+            sorted(
+                (r["order-id"], r["cancellation-reason-code"])
+                for r in self._feed_rows(feed)
+            ),
+            sorted(
+                [
+                    (order_a["orderId"], "BuyerCanceled"),
+                    (order_b["orderId"], "BuyerCanceled"),
+                ]
+            ),
+        )
 
     def test_cancelling_an_order_tells_amazon_why(self):
         order, so = self._import(
@@ -639,7 +772,9 @@ class TestAmazonFulfillment(AmazonImportCommon):
         self.eu_account.action_pull_fba_inventory()
         self.assertEqual(self._fba_quantity(self.mug), 13)
         self.assertEqual(self._fba_quantity(self.vase), 4)
-        requests = self.sandbox_state.received("fbaInventory.getInventorySummaries")
+        requests = self.sandbox_state.received(
+            "fbaInventory.getInventorySummaries", seller_id=EU_SELLER_ID
+        )
         self.assertEqual(
             sorted(r["query"]["granularityId"] for r in requests),
             sorted([self.marketplace_de.api_ref, self.marketplace_uk.api_ref]),
@@ -668,6 +803,81 @@ class TestAmazonFulfillment(AmazonImportCommon):
             ]
         )
         self.assertEqual(len(adjustments), 3)
+
+    def test_one_fba_location_per_country(self):
+        self.eu_account.fba_location_per_country = True
+        self.env["amazon.offer"].create(
+            {
+                "account_id": self.eu_account.id,
+                "product_id": self.mug.id,
+                "sku": "MUG-1",
+            }
+        )
+        self._inventory(self.marketplace_de.api_ref, MUG_1={"fulfillable": 7})
+        self._inventory(self.marketplace_uk.api_ref, MUG_1={"fulfillable": 3})
+        self.eu_account.action_pull_fba_inventory()
+        fba = self.env.company._amazon_fba_location()
+        countries = self.env["stock.location"].search([("location_id", "=", fba.id)])
+        self.assertEqual(sorted(countries.mapped("amazon_fba_network")), ["EU", "GB"])
+        by_network = {
+            location.amazon_fba_network: self.env[
+                "stock.quant"
+            ]._get_available_quantity(self.mug, location, strict=True)
+            for location in countries
+        }
+        self.assertEqual(by_network, {"EU": 7, "GB": 3})
+        self.assertEqual(self._fba_quantity(self.mug), 0, "nothing above them")
+        # FBA orders leave from their country's location.
+        uk_location = countries.filtered(lambda loc: loc.amazon_fba_network == "GB")
+        uk_order = make_order(
+            self.marketplace_uk,
+            [{"sku": "MUG-1", "price": 9, "tax": 1.50}],
+            status="SHIPPED",
+            fulfilled_by="AMAZON",
+        )
+        self._put(EU_SELLER_ID, uk_order)
+        self._sync()
+        so = self._sale_order(uk_order)
+        self.assertEqual(so.order_line.move_ids.location_id, uk_location)
+        _order, de_so = self._import(
+            {"sku": "MUG-1", "price": 9, "tax": 1.44},
+            status="SHIPPED",
+            fulfilled_by="AMAZON",
+        )
+        self.assertEqual(de_so.order_line.move_ids.location_id, countries - uk_location)
+
+    def test_accounts_sharing_the_fba_location_add_up(self):
+        Offer = self.env["amazon.offer"]
+        Offer.create(
+            {
+                "account_id": self.eu_account.id,
+                "product_id": self.mug.id,
+                "sku": "MUG-1",
+            }
+        )
+        Offer.create(
+            {"account_id": self.account.id, "product_id": self.mug.id, "sku": "MUG-US"}
+        )
+        self._inventory(self.marketplace_de.api_ref, MUG_1={"fulfillable": 7})
+        self.sandbox_state.inventory[DEFAULT_SELLER_ID] = {
+            self.marketplace_us.api_ref: {"MUG-US": {"fulfillable": 5}}
+        }
+        # Pulling one account reads the other one keeping its stock there too.
+        self.eu_account.action_pull_fba_inventory()
+        self.assertEqual(self._fba_quantity(self.mug), 12)
+        self.env["amazon.account"]._cron_pull_fba_inventory()
+        self.assertEqual(self._fba_quantity(self.mug), 12)
+        # When Amazon cannot be read, the location stays as it was.
+        self.sandbox_state.inventory[DEFAULT_SELLER_ID][self.marketplace_us.api_ref] = {
+            "MUG-US": {"fulfillable": 1}
+        }
+        self.sandbox_state.faults.add(
+            Fault("forbidden_bare", "fbaInventory.getInventorySummaries", count=-1)
+        )
+        with self.assertRaisesRegex(UserError, "denied access to seller"):
+            self.eu_account.action_pull_fba_inventory()
+        self.env["amazon.account"]._cron_pull_fba_inventory()
+        self.assertEqual(self._fba_quantity(self.mug), 12)
 
     def test_fba_inventory_pull_can_be_turned_off(self):
         (self.account | self.eu_account).fba_inventory_sync = False

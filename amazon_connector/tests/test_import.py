@@ -863,6 +863,56 @@ class TestAmazonImport(AmazonImportCommon):
         self.assertFalse(self.sandbox_state.received("orders2026.getOrder"))
         self.assertEqual(failure.state, "dismissed")
 
+    def test_retry_now_imports_the_fixed_order_and_logs_the_run(self):
+        gbp = self.env.ref("base.GBP")
+        gbp.active = False
+        bad = make_order(
+            self.marketplace_uk, [{"sku": "MUG-1", "price": 9, "tax": 1.50}]
+        )
+        self._put(EU_SELLER_ID, bad)
+        self._sync()
+        failure = self.env["amazon.order.failure"].search(
+            [("amazon_order_ref", "=", bad["orderId"])]
+        )
+        gbp.active = True
+        action = failure.action_retry_now()
+        self.assertEqual(failure.state, "resolved")
+        self.assertTrue(self._sale_order(bad))
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertIn("1 created", action["params"]["message"])
+        log = self.env["amazon.sync.log"].search(
+            [("account_id", "=", self.eu_account.id)], limit=1
+        )
+        self.assertEqual(
+            (log.trigger, log.status, log.orders_created), ("retry", "done", 1)
+        )
+        self.assertGreaterEqual(log.api_calls, 1)
+
+    def test_a_failed_order_amazon_cancels_leaves_the_retry_list(self):
+        self.env.ref("base.GBP").active = False
+        bad = make_order(
+            self.marketplace_uk, [{"sku": "MUG-1", "price": 9, "tax": 1.50}]
+        )
+        self._put(EU_SELLER_ID, bad)
+        self._sync()
+        failure = self.env["amazon.order.failure"].search(
+            [("amazon_order_ref", "=", bad["orderId"])]
+        )
+        self.assertEqual(failure.state, "failed")
+        self._cancel_on_amazon(bad)
+        self._sync()
+        self.assertEqual(failure.state, "closed")
+        self.assertIn("cancelled this order", failure.reason)
+        self.assertIn("GBP", failure.reason)  # the original reason is kept
+        self.assertFalse(self._sale_order(bad))
+        self.eu_account.invalidate_recordset(["failure_count"])
+        self.assertEqual(self.eu_account.failure_count, 0)
+        # It no longer takes a place among the orders retried at every run.
+        self.sandbox_state.clear_received()
+        self.eu_account.last_orders_sync = fields.Datetime.now()
+        self._sync()
+        self.assertFalse(self.sandbox_state.received("orders2026.getOrder"))
+
     def test_one_broken_order_does_not_block_the_others(self):
         orders = [
             make_order(self.marketplace_de, [{"sku": "MUG-1", "price": 9, "tax": 1.44}])
@@ -1029,6 +1079,12 @@ class TestAmazonImport(AmazonImportCommon):
         )
         action = wizard.action_recover()
         self.assertEqual(action["res_id"], self._sale_order(order).id)
+        log = self.env["amazon.sync.log"].search(
+            [("account_id", "=", self.eu_account.id)], limit=1
+        )
+        self.assertEqual((log.trigger, log.status), ("recover", "done"))
+        self.assertEqual(log.orders_created, 1)
+        self.assertIn(order["orderId"], log.message)
         with self.assertRaises(ValidationError):
             self.env["amazon.recover.order.wizard"].create(
                 {"account_id": self.eu_account.id, "order_ref": "12-34"}

@@ -56,6 +56,30 @@ class TestAmazonSecurity(AmazonCommon):
         with self.assertRaises(AccessError):
             env["amazon.account"].browse(self.account.id).name = "X"
 
+    def test_only_amazon_administrators_start_what_talks_to_amazon(self):
+        failure = self.env["amazon.order.failure"].create(
+            {
+                "account_id": self.account.id,
+                "amazon_order_ref": "111-0000000-0000001",
+                "reason": "test",
+            }
+        )
+        account = self.account.with_user(self.salesperson)
+        self.assertEqual(account.name, self.account.name)  # readable...
+        for method in (
+            "action_sync_orders",
+            "action_pull_fba_inventory",
+            "action_update_available_marketplaces",
+        ):
+            with self.subTest(method=method), self.assertRaises(AccessError):
+                getattr(account, method)()  # ...but not run
+        with self.assertRaises(AccessError):
+            failure.with_user(self.salesperson).action_retry_now()
+        self.assertEqual(failure.attempts, 1)
+        self.assertFalse(
+            self.env["amazon.sync.log"].search([("account_id", "=", self.account.id)])
+        )
+
     def test_credentials_are_for_system_administrators_only(self):
         for user in (self.salesperson, self.amazon_manager):
             account = self.account.with_user(user)
