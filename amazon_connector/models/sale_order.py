@@ -350,6 +350,7 @@ class SaleOrder(models.Model):
                 skip_sms=True,
                 amazon_no_confirmation=True,
             )._action_done()
+            to_validate.amazon_confirmation_state = "shipped_on_amazon"
 
     def _amazon_cancel_from_amazon(self):
         """Amazon cancelled the order: cancel it, or ask for a return if goods left."""

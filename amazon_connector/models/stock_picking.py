@@ -97,14 +97,15 @@ class StockPicking(models.Model):
 
     def _amazon_needs_confirmation(self):
         """Whether Amazon must be told this delivery left: an outgoing delivery of an
-        FBM Amazon order that Amazon did not ship before the import."""
+        FBM Amazon order, not one the import validated because Amazon had shipped it
+        (the backorder of an order Amazon had partly shipped is told, though)."""
         self.ensure_one()
         order = self.sale_id
         return (
             self.picking_type_code == "outgoing"
             and bool(order.amazon_account_id)
             and order.amazon_fulfillment == "fbm"
-            and not order.amazon_shipped_outside
+            and self.amazon_confirmation_state != "shipped_on_amazon"
             and not self.return_id
         )
 

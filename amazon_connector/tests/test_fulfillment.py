@@ -286,6 +286,33 @@ class TestAmazonFulfillment(AmazonImportCommon):
         picking.carrier_tracking_ref = tracking
         return order, picking
 
+    def test_the_rest_of_an_order_amazon_partly_shipped_is_confirmed(self):
+        order, so = self._import(
+            {"sku": "MUG-1", "quantity": 3, "price": 29.97, "tax": 4.79, "shipped": 1},
+            status="PARTIALLY_SHIPPED",
+        )
+        self.assertEqual(so.state, "sale")
+        done = so.picking_ids.filtered(lambda p: p.state == "done")
+        self.assertEqual(done.move_ids.quantity, 1)
+        self.assertEqual(done.amazon_confirmation_state, "shipped_on_amazon")
+        self.assertEqual(
+            so.order_line.filtered("product_id").mapped("qty_delivered")[0], 1
+        )
+        backorder = so.picking_ids - done
+        self.assertEqual(backorder.move_ids.product_uom_qty, 2)
+        self._ship(backorder, tracking="T-REST")
+        self._send()
+        (sent,) = self._confirmations()
+        self.assertEqual(
+            [
+                (i["orderItemId"], i["quantity"])
+                for i in sent["packageDetail"]["orderItems"]
+            ],
+            [(self._item_ids(order)["MUG-1"], 2)],
+        )
+        self.assertEqual(backorder.amazon_confirmation_state, "sent")
+        self.assertEqual(done.amazon_confirmation_state, "shipped_on_amazon")
+
     def test_tracking_numbers_must_match_the_packages(self):
         _order, picking = self._two_boxes("TRACK-A, TRACK-B, TRACK-C")
         with self.assertRaisesRegex(
@@ -481,7 +508,10 @@ class TestAmazonFulfillment(AmazonImportCommon):
             {"sku": "MUG-1", "price": 9.99, "tax": 1.6}, status="SHIPPED"
         )
         self.assertEqual(shipped.picking_ids.state, "done")
-        self.assertFalse(shipped.picking_ids.amazon_confirmation_state)
+        # Marked as Amazon's own shipment, never queued.
+        self.assertEqual(
+            shipped.picking_ids.amazon_confirmation_state, "shipped_on_amazon"
+        )
         _order, fba = self._import(
             {"sku": "MUG-1", "price": 9.99, "tax": 1.6},
             status="SHIPPED",

@@ -28,6 +28,16 @@ MODELS = Path(__file__).resolve().parents[2].parent / "shared" / "spapi-models"
 class TestAmazonImport(AmazonImportCommon):
     # --- triggers ---
 
+    def test_a_new_account_starts_seven_days_back_by_default(self):
+        account = self.env["amazon.account"].create(
+            self._account_values(name="Third NA", seller_id="ANOTHERSELLER")
+        )
+        self.assertAlmostEqual(
+            account.first_import_date,
+            fields.Datetime.now() - timedelta(days=7),
+            delta=timedelta(minutes=1),
+        )
+
     def test_new_account_starts_at_its_first_import_date(self):
         account = self.env["amazon.account"].create(
             self._account_values(
@@ -135,6 +145,42 @@ class TestAmazonImport(AmazonImportCommon):
             )
 
     # --- lines, products, offers ---
+
+    def test_gift_wrap_without_its_product_and_discounts_match_amazon(self):
+        order = make_order(
+            self.marketplace_de,
+            [
+                {
+                    "sku": "MUG-1",
+                    "price": 19.99,
+                    "tax": 2.87,
+                    "promotion": 2.00,
+                    "promotion_tax": 0.32,
+                    "shipping": 4.99,
+                    "shipping_tax": 0.32,
+                    "shipping_discount": 2.99,
+                    "shipping_discount_tax": 0.48,
+                    "gift_wrap": 2.99,
+                    "gift_wrap_tax": 0.48,
+                    "gift_wrap_level": "NoSuchWrap",
+                },
+            ],
+        )
+        self._put(EU_SELLER_ID, order)
+        self._sync()
+        so = self._sale_order(order)
+        by_kind = {line.amazon_line_kind: line for line in so.order_line}
+        # No product has the gift-wrap level as internal reference: "Amazon Sale".
+        self.assertEqual(
+            by_kind["gift_wrap"].product_id,
+            self.env.ref("amazon_connector.default_product_sale"),
+        )
+        # Promotion and shipping discount reduce their own lines (prices with tax).
+        self.assertAlmostEqual(by_kind["item"].price_total, 17.99, places=2)
+        self.assertAlmostEqual(by_kind["shipping"].price_total, 2.00, places=2)
+        self.assertAlmostEqual(by_kind["gift_wrap"].price_total, 2.99, places=2)
+        self.assertAlmostEqual(so.amount_total, 22.98, places=2)
+        self.assertAlmostEqual(so.amount_total, so.amazon_order_total, places=2)
 
     def test_three_lines_per_item_with_their_products(self):
         standard = self.env["product.product"].create(
@@ -670,6 +716,40 @@ class TestAmazonImport(AmazonImportCommon):
         self.assertEqual(log.orders_updated, 1)
         self.assertEqual(so.order_line.qty_delivered, 2)
         self.assertEqual(so.amazon_status, "shipped")
+
+    def test_fba_goods_leave_as_amazon_ships_them_part_by_part(self):
+        from amazon_sp.sandbox.control import change_order
+
+        order = make_order(
+            self.marketplace_de,
+            [
+                {
+                    "sku": "MUG-1",
+                    "quantity": 3,
+                    "price": 29.97,
+                    "tax": 4.79,
+                    "shipped": 1,
+                }
+            ],
+            status="PARTIALLY_SHIPPED",
+            fulfilled_by="AMAZON",
+        )
+        self._put(EU_SELLER_ID, order)
+        self._sync()
+        so = self._sale_order(order)
+        self.assertEqual(so.state, "sale")
+        self.assertEqual(so.amazon_status, "partially_shipped")
+        self.assertEqual(so.order_line.move_ids.mapped("quantity"), [1])
+        self.assertEqual(so.order_line.qty_delivered, 1)
+        self.sandbox_state.update_order(
+            EU_SELLER_ID,
+            order["orderId"],
+            lambda o: change_order(o, status="SHIPPED"),
+            last_updated=fields.Datetime.now() - timedelta(minutes=3),
+        )
+        self._sync()
+        self.assertEqual(so.order_line.qty_delivered, 3)
+        self.assertEqual(sorted(so.order_line.move_ids.mapped("quantity")), [1, 2])
 
     def test_fbm_order_creates_the_normal_delivery(self):
         order = make_order(
