@@ -142,6 +142,77 @@ class TestAmazonSecurity(AmazonCommon):
             for view_type in action.view_mode.split(","):
                 env[action.res_model].get_views([(False, view_type), (False, "search")])
 
+    def test_every_view_of_the_addon_loads_for_its_users(self):
+        """Every view the addon defines or extends, wizards included, opens for the
+        users who use it: an Amazon administrator (a salesperson too for orders and
+        deliveries; a system administrator for the settings)."""
+        views = self.env["ir.model.data"].search(
+            [("module", "=", "amazon_connector"), ("model", "=", "ir.ui.view")]
+        )
+        views = self.env["ir.ui.view"].browse(views.mapped("res_id"))
+        self.assertGreaterEqual(len(views), 25)
+        for view in views:
+            root = view.inherit_id or view
+            while root.inherit_id:
+                root = root.inherit_id
+            users = [self.amazon_manager]
+            if view.model in ("res.config.settings", "amazon.cancel.request.wizard"):
+                # Settings are for administrators, deliveries for stock users.
+                users = [self.env.ref("base.user_admin")]
+            if view.model in ("sale.order", "stock.picking"):
+                users.append(self.salesperson)
+            for user in users:
+                with self.subTest(view=view.name, user=user.login):
+                    result = (
+                        self.env(user=user)[view.model]
+                        .with_context(
+                            default_sale_order_ids=[], active_model="sale.order"
+                        )
+                        .get_views([(root.id, root.type)])
+                    )
+                    self.assertIn(root.type, result["views"])
+
+    def test_managers_see_the_import_buttons_without_developer_mode(self):
+        arch = self.env(user=self.amazon_manager)["amazon.account"].get_views(
+            [(False, "form")]
+        )["views"]["form"]["arch"]
+        for button in (
+            "action_sync_orders",
+            "action_import_history",
+            "action_recover_order",
+            "action_update_available_marketplaces",
+            "action_pull_fba_inventory",
+        ):
+            self.assertIn(f'name="{button}"', arch)
+        # Not hidden behind developer mode in the view's source either.
+        source = self.env.ref("amazon_connector.amazon_account_view_form").arch_db
+        self.assertNotIn("group_no_one", source)
+
+    def test_credentials_are_shown_as_passwords_and_dev_links_need_dev_mode(self):
+        admin = self.env.ref("base.user_admin")
+        arch = self.env(user=admin)["amazon.account"].get_views([(False, "form")])[
+            "views"
+        ]["form"]["arch"]
+        for name in ("lwa_client_id", "lwa_client_secret", "refresh_token"):
+            self.assertRegex(arch, rf'<field name="{name}"[^>]*password="True"')
+        from lxml import etree
+
+        settings = etree.fromstring(
+            self.env.ref("amazon_connector.res_config_settings_view_form").arch_db
+        )
+        links = {
+            button.get("string"): button.getparent().get("groups")
+            for button in settings.iter("button")
+        }
+        self.assertEqual(
+            links,
+            {
+                "Amazon Accounts": None,
+                "Amazon Marketplaces": "base.group_no_one",
+                "Default Products": "base.group_no_one",
+            },
+        )
+
     def test_an_amazon_manager_who_is_no_stock_user_can_import(self):
         from odoo.addons.amazon_connector.tests.common import make_order
 
