@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 import pytest
-from spapi_models import load_model, sandbox_examples
+from spapi_models import load_model, sandbox_examples, validate_definition
 
 from amazon_sp.orders import (
     AmazonOrder,
@@ -28,6 +28,9 @@ from amazon_sp.sandbox.orderdata import (
 
 SEARCH = "/orders/2026-01-01/orders"
 GET_2026 = "/orders/2026-01-01/orders/{orderId}"
+GET_ORDERS = "/orders/v0/orders"
+V0_ORDER = "/orders/v0/orders/{orderId}"
+V0_ITEMS = "/orders/v0/orders/{orderId}/orderItems"
 
 
 def _examples_2026():
@@ -121,6 +124,89 @@ def test_amazon_v0_examples_parse():
     assert item.buyer_cancel_reason == "Found cheaper somewhere else."
     assert order.buyer_requested_cancel
     assert item.condition == "new"
+
+
+def _examples_v0():
+    """Amazon's v0 sandbox orders (getOrders, getOrder) and items by order id."""
+    orders = []
+    for _request, response in sandbox_examples("ordersV0.json", GET_ORDERS, "get"):
+        orders.extend(response["payload"]["Orders"])
+    for _request, response in sandbox_examples("ordersV0.json", V0_ORDER, "get"):
+        orders.append(response["payload"])
+    items = {}
+    for _request, response in sandbox_examples("ordersV0.json", V0_ITEMS, "get"):
+        items[response["payload"]["AmazonOrderId"]] = response["payload"]["OrderItems"]
+    return orders, items
+
+
+# What Amazon's v0 examples say, read off ordersV0.json: id -> (marketplace, status,
+# channel, purchase date, last update, currency, business order).
+V0_EXAMPLES = {
+    "902-1845936-5435065": (
+        "ATVPDKIKX0DER", OrderStatus.UNSHIPPED, Fulfillment.FBM,
+        datetime(1970, 1, 19, 3, 58, 30, tzinfo=timezone.utc),
+        datetime(1970, 1, 19, 3, 58, 32, tzinfo=timezone.utc), "USD", False,
+    ),
+    "902-8745147-1934268": (
+        "ATVPDKIKX0DER", OrderStatus.UNSHIPPED, Fulfillment.FBM,
+        datetime(1970, 1, 19, 3, 58, 30, tzinfo=timezone.utc),
+        datetime(1970, 1, 19, 3, 58, 32, tzinfo=timezone.utc), "USD", False,
+    ),
+    "902-3159896-1390916": (
+        "ATVPDKIKX0DER", OrderStatus.PENDING, Fulfillment.FBM,
+        datetime(2017, 1, 20, 19, 49, 35, tzinfo=timezone.utc),
+        datetime(2017, 1, 20, 19, 49, 35, tzinfo=timezone.utc), "USD", False,
+    ),
+    "921-3175655-0452641": (
+        "A1PA6795UKMFR9", OrderStatus.SHIPPED, Fulfillment.FBA,
+        datetime(2019, 5, 7, 15, 42, 57, 58000, tzinfo=timezone.utc),
+        datetime(2019, 5, 8, 21, 59, 59, tzinfo=timezone.utc), "EUR", True,
+    ),
+}  # fmt: skip
+
+
+def test_every_amazon_v0_example_order_parses():
+    examples, items = _examples_v0()
+    # getOrders: 2 orders, then the same Pending order on both pages of the NextToken
+    # case; getOrder: the first order again, and an Amazon.de (IBA) one.
+    assert len(examples) == 6
+    assert {o["AmazonOrderId"] for o in examples} == set(V0_EXAMPLES)
+    assert set(items) == {"902-1845936-5435065"}  # the only getOrderItems example
+    parsed = {}
+    for example in examples:
+        order_id = example["AmazonOrderId"]
+        # Amazon gives no items for the other orders: each gets the least item the
+        # model allows, unpriced (as Amazon sends a Pending order's items).
+        bare = {"ASIN": "B00551Q3CS", "OrderItemId": "1" + order_id[-6:],
+                "QuantityOrdered": 1}  # fmt: skip
+        validate_definition("ordersV0.json", "OrderItem", bare)
+        order = parse_order_v0(example, items.get(order_id, [bare]))
+        market, status, channel, purchased, updated, currency, business = V0_EXAMPLES[
+            order_id
+        ]
+        assert order.order_id == order_id
+        assert order.marketplace_id == example["MarketplaceId"] == market
+        assert order.status is status
+        assert order.fulfillment is channel
+        assert order.purchase_date == purchased
+        assert order.purchase_date == datetime.fromisoformat(example["PurchaseDate"])
+        assert order.last_update == updated
+        assert order.purchase_date.tzinfo is order.last_update.tzinfo is timezone.utc
+        assert order.currency == currency
+        total = example.get("OrderTotal")
+        assert order.order_total == (
+            Money(Decimal(total["Amount"]), total["CurrencyCode"]) if total else None
+        )
+        assert order.is_business is business
+        assert order.ship_service_level == "STANDARD"
+        assert order.latest_ship_date == datetime.fromisoformat(
+            example["LatestShipDate"]
+        )
+        assert len(order.items) == len(items.get(order_id, [bare]))
+        # An order Amazon shows twice (getOrders and getOrder) reads the same.
+        assert parsed.setdefault(order_id, order) == order
+    assert parsed["921-3175655-0452641"].order_total == Money(Decimal(100), "EUR")
+    assert parsed["902-3159896-1390916"].order_total is None  # Pending: no total
 
 
 def _generated(

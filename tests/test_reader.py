@@ -143,6 +143,43 @@ def test_page_budget_splits_the_window_and_the_checkpoint_resumes_it(
     assert len(ids) == len(set(ids)) == COUNT
 
 
+def test_v0_order_items_follow_next_token_over_three_pages(clock):
+    state = default_state(clock=clock)
+    (stored,) = generate(state, DEFAULT_SELLER_ID, 1, seed=3)
+    first = stored["orderItems"][0]
+    items = [
+        {**copy.deepcopy(first), "orderItemId": f"{70000000000000 + n}"}
+        for n in range(120)
+    ]
+    state.update_order(
+        DEFAULT_SELLER_ID,
+        stored["orderId"],
+        lambda o: o.update(orderItems=items),
+        last_updated=clock.now() - timedelta(hours=1),
+    )
+    with Sandbox(state) as sandbox:
+        connection = _connection(sandbox, clock)
+        with OrderReader(connection, api_version="v0") as reader:
+            pages, orders = _read(reader, clock)
+    assert [p.failed for p in pages] == [[]]
+    (order,) = orders
+    assert order.order_id == stored["orderId"]
+    # Every item, once, in Amazon's order: pages of 50, 50 and 20.
+    assert [i.order_item_id for i in order.items] == [i["orderItemId"] for i in items]
+    calls = state.received("ordersV0.getOrderItems")
+    assert len(calls) == 3 and connection.stats.calls["ordersV0.getOrderItems"] == 3
+    assert [c["status"] for c in calls] == [200, 200, 200]
+    assert {c["path"] for c in calls} == {
+        f"/orders/v0/orders/{stored['orderId']}/orderItems"
+    }
+    assert "NextToken" not in calls[0]["query"]
+    tokens = [c["query"].get("NextToken") for c in calls[1:]]
+    assert all(tokens) and tokens[0] != tokens[1]
+    path = "/orders/v0/orders/{orderId}/orderItems"
+    for call in calls:
+        assert validate_query("ordersV0.json", path, "get", call["query"]) == []
+
+
 def test_time_budget_stops_between_pages(sandbox, clock):
     connection = _connection(sandbox, clock)
     reader = OrderReader(connection, api_version="v0", time_budget=60)

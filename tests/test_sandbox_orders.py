@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 import requests
-from spapi_models import validate_definition, validate_response
+from spapi_models import operation, validate_definition, validate_response
 
 from amazon_sp.sandbox import (
     DEFAULT_CLIENT_ID,
@@ -275,6 +275,75 @@ def test_get_orders_needs_marketplaces(api):
     response = api.get(GET_ORDERS, CreatedAfter="2026-11-01T00:00:00Z")
     assert response.status_code == 400
     validate_response("ordersV0.json", GET_ORDERS, "get", 400, response.json())
+
+
+# case -> (status, code): every error the sandbox answers getOrder and getOrderItems
+# with, in the {"errors": [...]} shape. Not here: 400 for getOrder (the sandbox has no
+# input to refuse there), and the faults that stand for what is not Amazon's JSON:
+# throttle_empty (429, empty body), forbidden_bare (API Gateway's {"message": ...}),
+# html_error (502, undeclared), reset and malformed.
+V0_ERRORS = {
+    "unknown-order": (404, "NotFound"),
+    "bad-next-token": (400, "InvalidInput"),
+    "no-access-token": (403, "MissingAuthenticationToken"),
+    "invalid-access-token": (403, "Unauthorized"),
+    "expired-access-token": (403, "Unauthorized"),
+    "role-missing": (403, "Unauthorized"),
+    "rdt-for-another-path": (403, "Unauthorized"),
+    "over-quota": (429, "QuotaExceeded"),
+    "throttle": (429, "QuotaExceeded"),
+    "server-error": (500, "InternalFailure"),
+    "unavailable": (503, "ServiceUnavailable"),
+}
+V0_ERROR_CASES = [
+    pytest.param(operation_id, path, case, id=f"{operation_id[9:]}-{case}")
+    for operation_id, path in (
+        ("ordersV0.getOrder", V0_ORDER),
+        ("ordersV0.getOrderItems", V0_ITEMS),
+    )
+    for case in V0_ERRORS
+    if not (case == "bad-next-token" and path == V0_ORDER)  # getOrder: no NextToken
+]
+
+
+@pytest.mark.parametrize(("operation_id", "path", "case"), V0_ERROR_CASES)
+def test_v0_error_bodies_validate(clock, operation_id, path, case):
+    status, code = V0_ERRORS[case]
+    assert str(status) in operation("ordersV0.json", path, "get")["responses"]
+    state = default_state(clock=clock)  # rate limits enforced
+    (stored,) = generate(state, DEFAULT_SELLER_ID, 1, seed=4)
+    with Sandbox(state) as sandbox:
+        api = Client(sandbox)
+        url = path.format(orderId=stored["orderId"])
+        kwargs = {}
+        if case == "unknown-order":
+            url = path.format(orderId="111-0000000-0000000")
+        elif case == "bad-next-token":
+            kwargs = {"NextToken": "not-a-token"}
+        elif case == "no-access-token":
+            api.token = ""  # the header is sent empty
+        elif case == "invalid-access-token":
+            kwargs = {"token": "Atza|sandbox-never-issued"}
+        elif case == "expired-access-token":
+            state.faults.add(Fault("expired_token", operation_id))
+        elif case == "role-missing":
+            state.sellers[DEFAULT_SELLER_ID].denied_operations.add(operation_id)
+        elif case == "rdt-for-another-path":
+            body = {"restrictedResources": [{"method": "GET", "path": GET_ORDERS}]}
+            kwargs = {"token": api.post(RDT, body).json()["restrictedDataToken"]}
+        elif case == "over-quota":
+            state.set_rate_limit(DEFAULT_SELLER_ID, operation_id, 0.5, 1)
+            assert api.get(url).status_code == 200  # the burst of one
+        else:
+            state.faults.add(Fault(case.replace("-", "_"), operation_id))
+        response = api.get(url, **kwargs)
+        assert response.status_code == status, response.text
+        body = response.json()
+        validate_response("ordersV0.json", path, "get", status, body)
+        assert [e["code"] for e in body["errors"]] == [code]
+        assert "payload" not in body
+        (received,) = [r for r in state.received(operation_id) if r["status"] == status]
+        assert received["path"] == url
 
 
 def test_pagination_tokens_expire_after_24_hours_and_keep_their_filters(
