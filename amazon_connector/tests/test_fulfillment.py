@@ -234,7 +234,8 @@ class TestAmazonFulfillment(AmazonImportCommon):
             (first | backorder).mapped("amazon_confirmation_state"), ["sent", "sent"]
         )
 
-    def test_several_packages_each_with_its_items_and_tracking(self):
+    def _two_boxes(self, tracking):
+        """An order of two items, packed in two boxes, with ``tracking`` entered."""
         order, so = self._import(
             {"sku": "MUG-1", "quantity": 2, "price": 19.98, "tax": 3.19},
             {"sku": "VASE-1", "quantity": 1, "price": 20, "tax": 3.19},
@@ -248,7 +249,11 @@ class TestAmazonFulfillment(AmazonImportCommon):
                 box1 if move.product_id == self.mug else box2
             )
             move.picked = True
-        picking.carrier_tracking_ref = "TRACK-A, TRACK-B"
+        picking.carrier_tracking_ref = tracking
+        return order, picking
+
+    def test_several_packages_each_with_its_items_and_tracking(self):
+        order, picking = self._two_boxes("TRACK-A, TRACK-B")
         picking.button_validate()
         self._send()
         items = self._item_ids(order)
@@ -267,24 +272,6 @@ class TestAmazonFulfillment(AmazonImportCommon):
             ],
         )
         self.assertIn("2 package(s)", picking.message_ids[0].body)
-
-    def _two_boxes(self, tracking):
-        """An order of two items, packed in two boxes, validated with ``tracking``."""
-        order, so = self._import(
-            {"sku": "MUG-1", "quantity": 2, "price": 19.98, "tax": 3.19},
-            {"sku": "VASE-1", "quantity": 1, "price": 20, "tax": 3.19},
-        )
-        picking = so.picking_ids
-        picking.carrier_id = self.dhl
-        box1, box2 = self.env["stock.package"].create([{"name": "B1"}, {"name": "B2"}])
-        for move in picking.move_ids:
-            move.quantity = move.product_uom_qty
-            move.move_line_ids.result_package_id = (
-                box1 if move.product_id == self.mug else box2
-            )
-            move.picked = True
-        picking.carrier_tracking_ref = tracking
-        return order, picking
 
     def test_the_rest_of_an_order_amazon_partly_shipped_is_confirmed(self):
         order, so = self._import(
