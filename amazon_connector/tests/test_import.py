@@ -595,6 +595,54 @@ class TestAmazonImport(AmazonImportCommon):
         self.assertNotEqual(so1.partner_shipping_id, so2.partner_shipping_id)
         self.assertFalse(so1.partner_id.email)
 
+    def test_anonymous_customers_are_one_per_account_and_marketplace(self):
+        seller = self.sandbox_state.sellers[EU_SELLER_ID]
+        seller.pii_allowed = False
+        self.addCleanup(setattr, seller, "pii_allowed", True)
+        self.sandbox_state.add_seller(
+            Seller(
+                "AEUSECONDSELLER",
+                "EU",
+                [self.marketplace_de.api_ref],
+                {"Atzr|second-eu"},
+                seller.client_id,
+                pii_allowed=False,
+            )
+        )
+        second = self.env["amazon.account"].create(
+            self._eu_account_values(
+                name="Second EU",
+                seller_id="AEUSECONDSELLER",
+                refresh_token="Atzr|second-eu",
+            )
+        )
+        de_1, de_2 = (
+            make_order(self.marketplace_de, [{"sku": "MUG-1", "price": 9, "tax": 1.44}])
+            for _ in range(2)
+        )
+        uk = make_order(self.marketplace_uk, [{"sku": "MUG-1", "price": 9, "tax": 1.5}])
+        other = make_order(
+            self.marketplace_de, [{"sku": "MUG-1", "price": 9, "tax": 1.44}]
+        )
+        self._put(EU_SELLER_ID, de_1, de_2, uk)
+        self._put("AEUSECONDSELLER", other)
+        self._sync()
+        self._sync(second)
+        customers = {
+            ref: self._sale_order(order, account).partner_id
+            for ref, order, account in (
+                ("de_1", de_1, self.eu_account),
+                ("de_2", de_2, self.eu_account),
+                ("uk", uk, self.eu_account),
+                ("other", other, second),
+            )
+        }
+        self.assertEqual(customers["de_1"], customers["de_2"])
+        self.assertEqual(customers["uk"].name, "Amazon Customers (Amazon.co.uk)")
+        self.assertNotEqual(customers["uk"], customers["de_1"])
+        self.assertEqual(customers["other"].name, "Amazon Customers (Amazon.de)")
+        self.assertNotEqual(customers["other"], customers["de_1"])
+
     def test_unknown_state_schedules_an_activity(self):
         order = make_order(
             self.marketplace_de,
