@@ -405,6 +405,23 @@ class AmazonImportCommon(AmazonCommon):
         self.assertIn(log.status, ("done", "partial"), log.message)
         return log
 
+    def _change_on_amazon(self, order, seller_id=EU_SELLER_ID, updated=True, **changes):
+        """Change an order in the sandbox as Amazon would (``change_order``'s
+        arguments), updated three minutes ago (inside the next window) unless
+        ``updated`` is False."""
+        from amazon_sp.sandbox.control import change_order
+
+        self.sandbox_state.update_order(
+            seller_id,
+            order["orderId"],
+            lambda o: change_order(o, **changes),
+            **(
+                {"last_updated": fields.Datetime.now() - timedelta(minutes=3)}
+                if updated
+                else {}
+            ),
+        )
+
     def _sale_order(self, order, account=None):
         account = account or self.eu_account
         return self.env["sale.order"].search(

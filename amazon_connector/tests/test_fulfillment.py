@@ -432,11 +432,7 @@ class TestAmazonFulfillment(AmazonImportCommon):
         order, so = self._import({"sku": "MUG-1", "price": 9.99, "tax": 1.6})
         picking = so.picking_ids
         # Amazon cancelled the order, Odoo does not know yet: Amazon refuses.
-        self.sandbox_state.update_order(
-            EU_SELLER_ID,
-            order["orderId"],
-            lambda o: change_order(o, cancelled_by="BUYER"),
-        )
+        self._change_on_amazon(order, cancelled_by="BUYER", updated=False)
         self._ship(picking, tracking="T-1")
         self._send()
         self.assertEqual(picking.amazon_confirmation_state, "error")
@@ -463,11 +459,7 @@ class TestAmazonFulfillment(AmazonImportCommon):
     def test_a_shipment_refused_for_its_content_says_why(self):
         order, so = self._import({"sku": "MUG-1", "price": 9.99, "tax": 1.6})
         # Amazon cancelled the order, Odoo does not know yet.
-        self.sandbox_state.update_order(
-            EU_SELLER_ID,
-            order["orderId"],
-            lambda o: change_order(o, cancelled_by="BUYER"),
-        )
+        self._change_on_amazon(order, cancelled_by="BUYER", updated=False)
         self._ship(so.picking_ids, tracking="T-1")
         self._send()
         picking = so.picking_ids
@@ -477,12 +469,7 @@ class TestAmazonFulfillment(AmazonImportCommon):
     def test_an_order_amazon_already_has_shipped_is_not_sent(self):
         order, so = self._import({"sku": "MUG-1", "price": 9.99, "tax": 1.6})
         # The merchant confirmed it in Seller Central; the import learns it.
-        self.sandbox_state.update_order(
-            EU_SELLER_ID,
-            order["orderId"],
-            lambda o: change_order(o, status="SHIPPED"),
-            last_updated=fields.Datetime.now() - timedelta(minutes=3),
-        )
+        self._change_on_amazon(order, status="SHIPPED")
         self._sync()
         self.assertEqual(so.amazon_status, "shipped")
         self._ship(so.picking_ids, tracking="T-1")
@@ -659,12 +646,7 @@ class TestAmazonFulfillment(AmazonImportCommon):
 
     def test_orders_amazon_cancelled_are_not_sent_back(self):
         order, so = self._import({"sku": "MUG-1", "price": 9.99, "tax": 1.6})
-        self.sandbox_state.update_order(
-            EU_SELLER_ID,
-            order["orderId"],
-            lambda o: change_order(o, cancelled_by="BUYER"),
-            last_updated=fields.Datetime.now() - timedelta(minutes=3),
-        )
+        self._change_on_amazon(order, cancelled_by="BUYER")
         self._sync()
         self.assertEqual(so.state, "cancel")
         self._send()
@@ -693,9 +675,7 @@ class TestAmazonFulfillment(AmazonImportCommon):
         self.eu_account.responsible_user_id = self.env.user
         order, so = self._import({"sku": "MUG-1", "price": 9.99, "tax": 1.6})
         # Shipped from Seller Central meanwhile: Amazon cannot cancel it any more.
-        self.sandbox_state.update_order(
-            EU_SELLER_ID, order["orderId"], lambda o: change_order(o, status="SHIPPED")
-        )
+        self._change_on_amazon(order, status="SHIPPED", updated=False)
         form = self._cancel_wizard(so)
         form.save().action_confirm()
         self._send()

@@ -752,22 +752,13 @@ class TestAmazonImport(AmazonImportCommon):
         self._sync()
         so = self._sale_order(order)
         self.assertFalse(so.order_line.move_ids)
-        from amazon_sp.sandbox.control import change_order
-
-        self.sandbox_state.update_order(
-            EU_SELLER_ID,
-            order["orderId"],
-            lambda o: change_order(o, status="SHIPPED"),
-            last_updated=fields.Datetime.now() - timedelta(minutes=3),
-        )
+        self._change_on_amazon(order, status="SHIPPED")
         log = self._sync()
         self.assertEqual(log.orders_updated, 1)
         self.assertEqual(so.order_line.qty_delivered, 2)
         self.assertEqual(so.amazon_status, "shipped")
 
     def test_fba_goods_leave_as_amazon_ships_them_part_by_part(self):
-        from amazon_sp.sandbox.control import change_order
-
         order = make_order(
             self.marketplace_de,
             [
@@ -789,12 +780,7 @@ class TestAmazonImport(AmazonImportCommon):
         self.assertEqual(so.amazon_status, "partially_shipped")
         self.assertEqual(so.order_line.move_ids.mapped("quantity"), [1])
         self.assertEqual(so.order_line.qty_delivered, 1)
-        self.sandbox_state.update_order(
-            EU_SELLER_ID,
-            order["orderId"],
-            lambda o: change_order(o, status="SHIPPED"),
-            last_updated=fields.Datetime.now() - timedelta(minutes=3),
-        )
+        self._change_on_amazon(order, status="SHIPPED")
         self._sync()
         self.assertEqual(so.order_line.qty_delivered, 3)
         self.assertEqual(sorted(so.order_line.move_ids.mapped("quantity")), [1, 2])
@@ -826,14 +812,7 @@ class TestAmazonImport(AmazonImportCommon):
         self.assertEqual(so.order_line.qty_delivered, 2)
 
     def _cancel_on_amazon(self, order):
-        from amazon_sp.sandbox.control import change_order
-
-        self.sandbox_state.update_order(
-            EU_SELLER_ID,
-            order["orderId"],
-            lambda o: change_order(o, cancelled_by="BUYER"),
-            last_updated=fields.Datetime.now() - timedelta(minutes=3),
-        )
+        self._change_on_amazon(order, cancelled_by="BUYER")
 
     def test_cancellation_before_delivery_cancels_the_order(self):
         order = make_order(
