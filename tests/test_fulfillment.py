@@ -263,6 +263,7 @@ def test_feed_responses_validate_against_the_model(sandbox, connection, state):
         headers=headers,
         timeout=5,
     )
+    assert document.status_code == 200
     validate_response(
         "feeds_2021-06-30.json",
         "/feeds/2021-06-30/documents/{feedDocumentId}",

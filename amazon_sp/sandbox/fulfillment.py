@@ -251,7 +251,7 @@ def get_feed_document(sandbox, request):
     if document is None or document["seller_id"] != request.seller.seller_id:
         raise ApiError(404, "NotFound", "The feed document does not exist.")
     return Response(
-        201,
+        200,
         {
             "feedDocumentId": document_id,
             "url": f"{sandbox.url}/_sandbox/documents/{document_id}",
