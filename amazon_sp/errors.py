@@ -1,10 +1,13 @@
 """The errors `amazon_sp` raises.
 
-Callers decide with two attributes: ``retryable`` (try the same call later: throttling,
-an outage) versus not (report it: the input, the credentials or the access must be fixed
-by a person), and ``retry_after`` (seconds to wait, when known). Every error carries
-what Amazon said: the HTTP status, Amazon's error code and message, and the request id
-to quote to Amazon's support. Messages never contain credentials or buyer data.
+Callers decide with three attributes: ``retryable`` (try the same call later:
+throttling, an outage) versus not (report it: the input, the credentials or the access
+must be fixed by a person); ``account_wide`` (the credentials or the access are wrong:
+no call of this account can succeed until a person fixes them, so stop and tell the
+account, not the record being sent); and ``retry_after`` (seconds to wait, when known).
+Every error carries what Amazon said: the HTTP status, Amazon's error code and message,
+and the request id to quote to Amazon's support. Messages never contain credentials or
+buyer data.
 """
 
 
@@ -21,6 +24,7 @@ class AmazonError(Exception):
     """
 
     retryable = False
+    account_wide = False
 
     def __init__(
         self,
@@ -64,6 +68,8 @@ class InvalidCredentials(AmazonError):
     application).
     """
 
+    account_wide = True
+
     def __init__(self, message, *, kind=None, **kwargs):
         super().__init__(message, **kwargs)
         self.kind = kind
@@ -75,6 +81,8 @@ class AccessDenied(AmazonError):
     Typical causes: the application lacks the role the operation needs, the seller
     authorised it in another region, or the seller revoked the authorisation.
     """
+
+    account_wide = True
 
 
 class Throttled(AmazonError):

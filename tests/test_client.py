@@ -113,6 +113,7 @@ def test_wrong_client_secret_is_reported_as_invalid_client(sandbox, credentials)
             bad, "NA", "local", sandbox.url
         ).get_marketplace_participations()
     assert info.value.kind == "client"
+    assert info.value.account_wide and not info.value.retryable
     assert info.value.status == 401 and info.value.code == "invalid_client"
     assert "client ID or client secret" in str(info.value)
     assert "wrong-secret" not in str(info.value)
@@ -139,6 +140,7 @@ def test_wrong_region_is_denied(sandbox, credentials):
     with pytest.raises(AccessDenied) as info:
         connection.get_marketplace_participations()
     assert info.value.status == 403 and info.value.code == "Unauthorized"
+    assert info.value.account_wide and not info.value.retryable
     assert info.value.request_id
     assert info.value.operation == "sellers.getMarketplaceParticipations"
 

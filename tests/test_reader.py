@@ -326,8 +326,9 @@ def test_single_order_fetch(sandbox, clock, state):
     assert by_2026.buyer_name and by_2026.shipping_address.line1
     from amazon_sp import NotFound
 
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound) as info:
         OrderReader(_connection(sandbox, clock)).get_order("111-0000000-0000000")
+    assert not info.value.account_wide  # this order's problem, not the account's
 
 
 def test_an_unreadable_order_is_reported_and_the_others_read(sandbox, clock, state):

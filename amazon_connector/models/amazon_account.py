@@ -778,20 +778,11 @@ class AmazonAccount(models.Model):
             status = self._amazon_read_window(reader, log, totals, history=False)
             if status == "done" and self.history_start:
                 status = self._amazon_read_window(reader, log, totals, history=True)
-        except amazon_sp.Throttled as error:
-            status = "throttled"
-            messages.append(
-                self.env._(
-                    "Amazon throttled the import; it resumes at the next run (in about "
-                    "%(seconds)s seconds at the earliest).",
-                    seconds=int(error.retry_after or 0),
-                )
-            )
         except amazon_sp.AmazonError as error:
-            status = "error"
-            messages.append(self._amazon_error_message(error))
+            status, message = self._amazon_stopped_run(error)
+            messages.append(message)
             if not error.retryable:
-                self._amazon_notify_problem(self._amazon_error_message(error))
+                self._amazon_notify_problem(message)
         finally:
             reader.close()
         messages += reader.notices
@@ -955,12 +946,24 @@ class AmazonAccount(models.Model):
         try:
             self._amazon_retry_failures(failures, reader=reader, totals=totals)
         except amazon_sp.AmazonError as error:
-            status = "throttled" if isinstance(error, amazon_sp.Throttled) else "error"
-            message = self._amazon_error_message(error)
+            status, message = self._amazon_stopped_run(error)
         finally:
             reader.close()
         self._amazon_write_log(log, status, totals, connection, started, message)
         return log
+
+    def _amazon_stopped_run(self, error):
+        """The status and message of a run that Amazon's error stopped.
+
+        :rtype: tuple[str, str]
+        """
+        if isinstance(error, amazon_sp.Throttled):
+            return "throttled", self.env._(
+                "Amazon throttled the import; it resumes at the next run (in about "
+                "%(seconds)s seconds at the earliest).",
+                seconds=int(error.retry_after or 0),
+            )
+        return "error", self._amazon_error_message(error)
 
     def _amazon_write_log(self, log, status, totals, connection, started, message):
         stats = connection.stats.snapshot()
@@ -1177,7 +1180,7 @@ class AmazonAccount(models.Model):
                 _logger.info(
                     "Shipment confirmations of account %s wait: %s", self.id, error
                 )
-                if not error.retryable:
+                if error.account_wide:
                     # Credentials or access: no delivery can be sent until fixed.
                     self._amazon_notify_problem(self._amazon_error_message(error))
                 self._amazon_commit()  # keep the packages Amazon already accepted
@@ -1280,10 +1283,11 @@ class AmazonAccount(models.Model):
         ):
             if account in done:
                 continue
-            group = account.with_company(account.company_id)._amazon_fba_sharing()
+            account = account.with_company(account.company_id)
+            group = account._amazon_fba_sharing()
             done |= group
             try:
-                group._amazon_pull_fba_inventory()
+                account._amazon_pull_fba_inventory(group)
             except amazon_sp.AmazonError as error:
                 _logger.info(
                     "FBA inventory of account %s not pulled: %s", account.id, error
@@ -1338,7 +1342,7 @@ class AmazonAccount(models.Model):
             locations |= self._amazon_fba_location(marketplace)
         return locations
 
-    def _amazon_pull_fba_inventory(self):
+    def _amazon_pull_fba_inventory(self, accounts=None):
         """Set the FBA locations' quantities of the accounts' paired products.
 
         Amazon's stock is read once per fulfillment network (the pan-European network
@@ -1349,11 +1353,13 @@ class AmazonAccount(models.Model):
         units add up instead of replacing each other. A location is left as it was
         when Amazon could not be read for one of its accounts.
 
+        :param amazon.account accounts: these accounts and those sharing their
+            locations, when the caller already has them (default: found here).
         :return: how many products were set.
         :raise amazon_sp.AmazonError: Amazon's error for one of these accounts, after
             the other locations were set.
         """
-        accounts = self._amazon_fba_sharing()
+        accounts = accounts or self._amazon_fba_sharing()
         targets = {}  # location -> {product: quantity}
         failed = self.env["stock.location"]
         first_error = None

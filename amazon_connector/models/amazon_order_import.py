@@ -1095,19 +1095,14 @@ class AmazonOrderImport(models.AbstractModel):
         )
         by_ref = {o.order_id: o for o in orders}
         for failure in failures:
-            order = by_ref[failure.amazon_order_ref]
-            if order.non_amazon:
+            if by_ref[failure.amazon_order_ref].status == OrderStatus.CANCELED:
                 reason = self.env._(
-                    "Amazon reports this order as not an Amazon sale: there is nothing "
-                    "to import."
+                    "Amazon cancelled this order before it could be imported: there is "
+                    "nothing to import."
                 )
-            else:
+            else:  # unfulfillable or non-Amazon: not sold on Amazon
                 reason = self.env._(
-                    "Amazon %(status)s this order before it could be imported: there "
-                    "is nothing to import.",
-                    status=self.env._("cancelled")
-                    if order.status == OrderStatus.CANCELED
-                    else self.env._("could not fulfil"),
+                    "This order was not sold on Amazon: there is nothing to import."
                 )
             failure.write(
                 {

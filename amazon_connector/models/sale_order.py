@@ -144,12 +144,14 @@ class SaleOrder(models.Model):
         """
         customers = self.env.ref("stock.stock_location_customers")
         values = []
+        locations = {}  # (account, marketplace) -> location, looked up once
         for sale_order in self.filtered(lambda so: so.state == "sale"):
             order = orders[sale_order.amazon_order_ref]
             shipped = {i.order_item_id: i.quantity_shipped for i in order.items}
-            location = sale_order.amazon_account_id._amazon_fba_location(
-                sale_order.amazon_marketplace_id
-            )
+            key = (sale_order.amazon_account_id, sale_order.amazon_marketplace_id)
+            if key not in locations:
+                locations[key] = key[0]._amazon_fba_location(key[1])
+            location = locations[key]
             item_lines = sale_order._amazon_item_lines()
             for line in item_lines:
                 if line.product_id.type != "consu":
@@ -208,7 +210,7 @@ class SaleOrder(models.Model):
                 "view_mode": "form",
                 "target": "new",
                 "context": {
-                    "default_sale_order_id": amazon[:1].id if len(self) == 1 else False,
+                    "default_sale_order_id": self.id if len(self) == 1 else False,
                     "default_sale_order_ids": self.ids,
                 },
             }

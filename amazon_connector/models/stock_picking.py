@@ -138,8 +138,8 @@ class StockPicking(models.Model):
                     )
                 )
             trackings = picking._amazon_tracking_numbers()
-            packages = len(picking._amazon_package_groups())
-            if len(trackings) > 1 and len(trackings) != packages:
+            groups = picking._amazon_package_groups()
+            if len(trackings) > 1 and len(trackings) != len(groups):
                 raise UserError(
                     self.env._(
                         "%(picking)s has %(packages)s package(s) but %(trackings)s "
@@ -147,14 +147,12 @@ class StockPicking(models.Model):
                         "delivery, or one per package separated by commas, in the "
                         "order of the packages (%(names)s).",
                         picking=picking.name,
-                        packages=packages,
+                        packages=len(groups),
                         trackings=len(trackings),
                         names=", ".join(
-                            picking.move_line_ids.result_package_id.sorted("id").mapped(
-                                "name"
-                            )
-                        )
-                        or self.env._("no package"),
+                            lines.result_package_id.name or self.env._("no package")
+                            for _package_id, lines in groups
+                        ),
                     )
                 )
             foreign = picking.move_ids.filtered(
@@ -270,9 +268,7 @@ class StockPicking(models.Model):
                 confirmed.add(package.reference_id)
                 self.amazon_confirmed_packages = ",".join(sorted(confirmed))
         except amazon_sp.AmazonError as error:
-            if error.retryable or isinstance(
-                error, (amazon_sp.InvalidCredentials, amazon_sp.AccessDenied)
-            ):
+            if error.retryable or error.account_wide:
                 # Later (throttling, outage), or the account's problem, not this
                 # delivery's: the caller stops and tells the account's responsible.
                 raise
