@@ -1,5 +1,7 @@
 """Odoo-side constants of the Amazon connector (Amazon's facts live in amazon_sp)."""
 
+from amazon_sp.fulfillment import CANCEL_REASONS
+
 REGION_SELECTION = [
     ("NA", "North America"),
     ("EU", "Europe"),
@@ -11,6 +13,10 @@ ENVIRONMENT_SELECTION = [
     ("amazon_sandbox", "Amazon Sandbox"),
     ("local", "Local sandbox"),
 ]
+
+# Option of the Odoo server's configuration file listing the hosts, besides this
+# machine, that a local endpoint may name (comma-separated).
+LOCAL_HOSTS_OPTION = "amazon_local_endpoint_hosts"
 
 # Fields whose change means the account must be checked against Amazon again.
 CONNECTION_FIELDS = (
@@ -126,18 +132,8 @@ CONFIRMATION_STATE_SELECTION = [
     ("shipped_on_amazon", "Already Shipped on Amazon"),
 ]
 
-CANCEL_REASON_SELECTION = [
-    ("NoInventory", "Out of stock"),
-    ("ShippingAddressUndeliverable", "Address undeliverable"),
-    ("CustomerExchange", "Customer exchange"),
-    ("BuyerCanceled", "Buyer asked to cancel"),
-    ("GeneralAdjustment", "Other adjustment"),
-    ("CarrierCreditDecision", "Carrier credit decision"),
-    ("RiskAssessmentInformationNotValid", "Risk assessment"),
-    ("CarrierCoverageFailure", "No carrier coverage"),
-    ("CustomerReturn", "Customer return"),
-    ("MerchandiseNotReceived", "Merchandise not received"),
-]
+# Amazon's reasons, as amazon_sp knows them.
+CANCEL_REASON_SELECTION = list(CANCEL_REASONS.items())
 
 # Marketplaces that share one FBA stock (the pan-European network): their inventory is
 # read once. Every other marketplace has a network of its own.

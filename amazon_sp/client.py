@@ -25,6 +25,7 @@ It works around the library's pitfalls (see the project's SPAPI notes, section 5
 
 import enum
 import hashlib
+import ipaddress
 import json
 import logging
 import random
@@ -134,6 +135,28 @@ def normalise_local_url(url):
             f"http://127.0.0.1:8765"
         )
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+def local_url_allowed(url, allowed_hosts=()):
+    """Whether credentials may be sent to a local server at this URL.
+
+    A local server receives the LWA client secret and the refresh token with every
+    token request, so only the machine itself (a loopback address, or ``localhost``)
+    qualifies, unless the host is among those explicitly allowed.
+
+    :param str url: the local server's base URL.
+    :param allowed_hosts: other host names or addresses that may be used.
+    :rtype: bool
+    """
+    host = (urlsplit((url or "").strip()).hostname or "").lower()
+    if not host:
+        return False
+    if host == "localhost" or host in {h.strip().lower() for h in allowed_hosts}:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 # === ACCESS TOKENS === #

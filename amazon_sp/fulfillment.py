@@ -27,19 +27,20 @@ from .orders import format_datetime
 ORDER_ACKNOWLEDGEMENT_FEED = "POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA"
 TSV = "text/tab-separated-values; charset=UTF-8"
 
-# Amazon's cancellation reason codes for sellers (order acknowledgement feed).
-CANCEL_REASONS = (
-    "NoInventory",
-    "ShippingAddressUndeliverable",
-    "CustomerExchange",
-    "BuyerCanceled",
-    "GeneralAdjustment",
-    "CarrierCreditDecision",
-    "RiskAssessmentInformationNotValid",
-    "CarrierCoverageFailure",
-    "CustomerReturn",
-    "MerchandiseNotReceived",
-)
+# Amazon's cancellation reason codes for sellers (order acknowledgement feed), with
+# what each one means.
+CANCEL_REASONS = {
+    "NoInventory": "Out of stock",
+    "ShippingAddressUndeliverable": "Address undeliverable",
+    "CustomerExchange": "Customer exchange",
+    "BuyerCanceled": "Buyer asked to cancel",
+    "GeneralAdjustment": "Other adjustment",
+    "CarrierCreditDecision": "Carrier credit decision",
+    "RiskAssessmentInformationNotValid": "Risk assessment",
+    "CarrierCoverageFailure": "No carrier coverage",
+    "CustomerReturn": "Customer return",
+    "MerchandiseNotReceived": "Merchandise not received",
+}
 
 
 # === SHIPMENTS === #

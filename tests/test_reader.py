@@ -189,6 +189,18 @@ def test_time_budget_stops_between_pages(sandbox, clock):
     assert len(pages) == 1 and len(orders) == 100 and pages[0].checkpoint
 
 
+def test_latency_fault_spends_the_time_budget_on_the_sandbox_clock(
+    sandbox, clock, state
+):
+    # Each searchOrders answer takes 40 s of the shared clock: a 60 s budget reads two
+    # pages (the budget is checked after each page), without any real wait.
+    state.faults.add(Fault("latency", "orders2026.searchOrders", count=-1, delay=40))
+    reader = OrderReader(_connection(sandbox, clock), time_budget=60)
+    pages, orders = _read(reader, clock)
+    assert len(pages) == 2 and len(orders) == 200 and pages[-1].checkpoint
+    assert clock.seconds - 1000.0 >= 80
+
+
 def test_expired_pagination_token_reads_the_window_again(sandbox, clock):
     pages, _orders = _read(OrderReader(_connection(sandbox, clock), max_pages=1), clock)
     clock.advance(25 * 3600)

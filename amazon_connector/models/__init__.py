@@ -5,6 +5,7 @@ from . import amazon_offer
 from . import amazon_order_failure
 from . import amazon_order_import
 from . import amazon_sync_log
+from . import amazon_sync_state
 from . import delivery_carrier
 from . import product_product
 from . import res_company

@@ -4,7 +4,8 @@ import time
 from datetime import timedelta, timezone
 
 from odoo import api, fields, models, modules
-from odoo.exceptions import AccessError, LockError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import config, plaintext2html
 
 from odoo.addons.amazon_connector import const
 
@@ -91,11 +92,16 @@ class AmazonAccount(models.Model):
         selection=const.ENVIRONMENT_SELECTION,
         required=True,
         default="production",
+        # Where the credentials are sent: as protected as the credentials themselves.
+        groups="base.group_system",
         tracking=True,
     )
     local_endpoint = fields.Char(
         string="Local Endpoint",
-        help="Base URL of the local sandbox, e.g. http://127.0.0.1:8765",
+        help="Base URL of the local sandbox, e.g. http://127.0.0.1:8765. Only this "
+        "machine (a loopback address or localhost) is accepted, unless the server's "
+        "configuration file lists the host in amazon_local_endpoint_hosts.",
+        groups="base.group_system",
         tracking=True,
     )
     available_marketplace_ids = fields.Many2many(
@@ -118,8 +124,8 @@ class AmazonAccount(models.Model):
         string="Orders Synchronized Until",
         help="Orders updated on Amazon after this moment are imported at the next "
         "synchronization.",
-        copy=False,
-        tracking=True,
+        compute="_compute_orders_sync_state",
+        inverse="_inverse_orders_sync_state",
     )
     user_id = fields.Many2one(
         comodel_name="res.users",
@@ -145,14 +151,28 @@ class AmazonAccount(models.Model):
         ),
         copy=False,
     )
+    # The order import's run state lives in amazon.sync.state (see there why); these
+    # fields show and set it.
     orders_checkpoint = fields.Json(
         string="Import Checkpoint",
         help="Where the current window of the incremental import resumes.",
-        copy=False,
+        compute="_compute_orders_sync_state",
+        inverse="_inverse_orders_sync_state",
     )
-    history_start = fields.Datetime(string="History From", copy=False, readonly=True)
-    history_end = fields.Datetime(string="History Until", copy=False, readonly=True)
-    history_checkpoint = fields.Json(copy=False)
+    history_start = fields.Datetime(
+        string="History From",
+        compute="_compute_orders_sync_state",
+        inverse="_inverse_orders_sync_state",
+    )
+    history_end = fields.Datetime(
+        string="History Until",
+        compute="_compute_orders_sync_state",
+        inverse="_inverse_orders_sync_state",
+    )
+    history_checkpoint = fields.Json(
+        compute="_compute_orders_sync_state",
+        inverse="_inverse_orders_sync_state",
+    )
     api_version = fields.Selection(
         string="Orders API",
         help="Which version of Amazon's Orders API reads the orders. Automatic uses "
@@ -276,6 +296,47 @@ class AmazonAccount(models.Model):
             account.last_sync_log_id = log
             account.last_sync_status = statuses.get(log.status, "") if log else ""
 
+    # Account field -> field of its order import state.
+    _ORDERS_STATE_FIELDS = {
+        "last_orders_sync": "synced_until",
+        "orders_checkpoint": "checkpoint",
+        "history_start": "history_start",
+        "history_end": "history_end",
+        "history_checkpoint": "history_checkpoint",
+    }
+
+    def _compute_orders_sync_state(self):
+        saved = self.filtered("id")
+        states = {
+            state.account_id: state
+            for state in self.env["amazon.sync.state"]
+            .sudo()
+            .search([("account_id", "in", saved.ids), ("kind", "=", "orders")])
+        }
+        for account in self:
+            state = states.get(account)
+            for name, state_name in self._ORDERS_STATE_FIELDS.items():
+                account[name] = state[state_name] if state else False
+
+    def _inverse_orders_sync_state(self):
+        for account in self:
+            state = account._amazon_state("orders")
+            values = {
+                state_name: account[name]
+                for name, state_name in self._ORDERS_STATE_FIELDS.items()
+                if state[state_name] != account[name]
+            }
+            if values:
+                state.write(values)
+
+    def _amazon_state(self, kind):
+        """The run state of one of the account's jobs (see amazon.sync.state).
+
+        :rtype: amazon.sync.state
+        """
+        self.ensure_one()
+        return self.env["amazon.sync.state"]._amazon_get(self, kind)
+
     def _compute_offer_count(self):
         counts = dict(
             self.env["amazon.offer"]._read_group(
@@ -368,6 +429,29 @@ class AmazonAccount(models.Model):
                         "http://127.0.0.1:8765."
                     )
                 ) from None
+            self._amazon_check_local_endpoint(vals["local_endpoint"])
+
+    @api.model
+    def _amazon_check_local_endpoint(self, url):
+        """Refuse a local endpoint on another machine: it would receive the LWA client
+        secret and the refresh token.
+
+        :raise UserError: if the host is neither a loopback address nor allowed by the
+            server's configuration file (``amazon_local_endpoint_hosts``).
+        """
+        allowed = (config.get(const.LOCAL_HOSTS_OPTION) or "").split(",")
+        if not amazon_sp.client.local_url_allowed(url, allowed):
+            raise UserError(
+                self.env._(
+                    "The local endpoint %(url)s is not on this machine: the local "
+                    "sandbox receives the account's client secret and refresh token, "
+                    "so only a loopback address (127.0.0.1, ::1) or localhost is "
+                    "accepted. To use another host, list it in the Odoo server's "
+                    "configuration file: %(option)s = <host>.",
+                    url=url,
+                    option=const.LOCAL_HOSTS_OPTION,
+                )
+            )
 
     # === ACTION METHODS === #
 
@@ -567,14 +651,18 @@ class AmazonAccount(models.Model):
             client_secret=account.lwa_client_secret or "",
             refresh_token=account.refresh_token or "",
         )
-        if account.environment == "local" and not account.local_endpoint:
-            raise UserError(
-                self.env._(
-                    "Set the local endpoint of account %(name)s (e.g. "
-                    "http://127.0.0.1:8765), or choose another environment.",
-                    name=account.name,
+        if account.environment == "local":
+            if not account.local_endpoint:
+                raise UserError(
+                    self.env._(
+                        "Set the local endpoint of account %(name)s (e.g. "
+                        "http://127.0.0.1:8765), or choose another environment.",
+                        name=account.name,
+                    )
                 )
-            )
+            # Checked again where the credentials leave: a value stored before the
+            # rule, or by other means, is refused too.
+            self._amazon_check_local_endpoint(account.local_endpoint)
         return amazon_sp.SellerConnection(
             credentials,
             account.region,
@@ -682,49 +770,176 @@ class AmazonAccount(models.Model):
             )
         return message
 
-    # === ORDER IMPORT === #
+    # === SCHEDULED JOBS === #
 
     @api.model
-    def _cron_import_orders(self):
-        """Scheduled action: import the new and updated orders of every active account.
+    def _amazon_run_accounts(self, kind, work, domain=()):
+        """Run a scheduled job for every active account, fairly, within the cron's time.
 
-        Each account's run commits page by page; the next account starts when the
-        previous one is done or has spent its share of the time.
+        Accounts are served least recently run first (by the job's state), each with an
+        even share of the time left; after each account the progress is committed with
+        the number of accounts left to do (those not served yet, and those served that
+        have more to do), so that Odoo calls the job again soon while one has a backlog.
+        One account's unexpected error is rolled back, logged on that account with an
+        activity, and the next account is served.
+
+        :param str kind: the job, a kind of ``amazon.sync.state``.
+        :param callable work: ``work(account, seconds)``, True when the account has
+            nothing more to do, False when time stopped it.
+        :param list domain: which active accounts.
         """
-        accounts = self.sudo().search([("active", "=", True)])
+        accounts = self.sudo().search([("active", "=", True), *domain])
+        if not accounts:
+            return
+        states = self.env["amazon.sync.state"]._amazon_get(accounts, kind)
+        last_run = {state.account_id.id: state.last_run for state in states}
+        accounts = accounts.sorted(
+            lambda a: (bool(last_run.get(a.id)), last_run.get(a.id) or 0, a.id)
+        )
         time_left = self._amazon_commit(remaining=len(accounts))
-        for account in accounts:
-            budget = const.CRON_TIME_BUDGET if time_left == float("inf") else time_left
-            account.with_company(account.company_id)._amazon_sync_orders("cron", budget)
-            time_left = self._amazon_commit(1)
-            if not time_left:
+        deadline = time.monotonic() + min(time_left, const.CRON_TIME_BUDGET)
+        unfinished = 0
+        for index, account in enumerate(accounts):
+            seconds = max(deadline - time.monotonic(), 0) / (len(accounts) - index)
+            try:
+                done = work(account.with_company(account.company_id), seconds)
+            except Exception as error:  # noqa: BLE001 - one account never stops the rest
+                self._amazon_rollback(error)
+                account._amazon_unexpected_error(kind, error)
+                done = True
+            unfinished += not done
+            time_left = self._amazon_commit(
+                1, remaining=len(accounts) - index - 1 + unfinished
+            )
+            if min(time_left, deadline - time.monotonic()) <= 0:
                 break
 
     def _amazon_commit(self, processed=0, remaining=None):
         """Commit the work done (and report progress to the scheduled action).
 
+        In tests, only a run inside a cron's progress context (the test's own cursor
+        in registry test mode) commits: elsewhere the test's transaction must stay
+        whole.
+
         :return: the seconds left to the scheduled action's run (infinite outside one).
         """
-        if modules.module.current_test:
+        if modules.module.current_test and not self.env.context.get(
+            "ir_cron_progress_id"
+        ):
             return float("inf")
         return self.env["ir.cron"]._commit_progress(processed, remaining=remaining)
 
-    def _amazon_lock(self):
-        """Lock the account's row so that no other worker imports it at the same time.
+    def _amazon_rollback(self, error):
+        """Undo what an account's failed step did not commit.
 
-        :return: whether this worker has the lock.
+        :param Exception error: the failure, raised again where a rollback is
+            impossible (a test's own transaction).
         """
-        try:
-            self.lock_for_update()
-        except LockError:
-            return False
-        return True
+        if modules.module.current_test and not self.env.context.get(
+            "ir_cron_progress_id"
+        ):
+            raise error
+        self.env.cr.rollback()
+
+    def _amazon_unexpected_error(self, kind, error):
+        """Log an unexpected error of one of the account's jobs, and tell the
+        responsible user once."""
+        self.ensure_one()
+        _logger.error(
+            "Amazon job %s of account %s failed unexpectedly",
+            kind,
+            self.id,
+            exc_info=error,
+        )
+        job = dict(self.env["amazon.sync.state"]._fields["kind"].selection)[kind]
+        self._amazon_activity_once(
+            self.env._("Amazon job failed: %(job)s", job=job),
+            self.env._(
+                "An unexpected error stopped '%(job)s' for this account: "
+                "%(error)s. The server log has the details; the job is tried again at "
+                "its next run, and the other accounts were not affected.",
+                job=job,
+                error=f"{type(error).__name__}: {error}",
+            ),
+        )
+        self._amazon_commit()
+
+    # === ORDER IMPORT === #
+
+    @api.model
+    def _cron_import_orders(self):
+        """Scheduled action: import the new and updated orders of every active account,
+        each with its share of the run (see `_amazon_run_accounts`)."""
+
+        def work(account, seconds):
+            return account._amazon_sync_orders("cron", seconds).status != "partial"
+
+        self._amazon_run_accounts("orders", work)
+
+    def _amazon_lock_orders(self):
+        """Lock the account's order import so that no other worker runs it meanwhile.
+
+        The lock is the first statement of a fresh transaction: what another worker
+        committed before is visible (its checkpoint included), and taking the lock
+        cannot fail on a row that worker changed meanwhile.
+
+        :return: the locked state of the order import, or an empty record when another
+            worker holds it.
+        :rtype: amazon.sync.state
+        """
+        self.ensure_one()
+        self._amazon_commit()
+        state = self._amazon_state("orders")
+        if not state or not state._amazon_try_lock():
+            return state.browse()
+        state.invalidate_recordset()
+        self.invalidate_recordset(list(self._ORDERS_STATE_FIELDS))
+        return state
+
+    def _amazon_locked_log(self, trigger):
+        """The log of a run that found the import busy; nothing is written."""
+        return self.env["amazon.sync.log"].new(
+            {
+                "account_id": self.id,
+                "trigger": trigger,
+                "status": "locked",
+                "message": self.env._(
+                    "Another run is importing this account's orders right now; they "
+                    "appear when it is done."
+                ),
+            }
+        )
+
+    def _amazon_page_size_parameters(self):
+        """The page size and the pages per run that the system parameters set.
+
+        :return: ``(page_size, max_pages)``; ``max_pages`` is None for no limit.
+        """
+        parameters = self.env["ir.config_parameter"].sudo()
+
+        def number(key, default, low, high):
+            value = parameters.get_param(f"amazon_connector.{key}")
+            try:
+                return min(max(int(value), low), high) if value else default
+            except ValueError:
+                _logger.warning(
+                    "System parameter amazon_connector.%s is not a number (%r); "
+                    "using %s.",
+                    key,
+                    value,
+                    default,
+                )
+                return default
+
+        page_size = number("page_size", 100, 1, 100)
+        max_pages = number("max_pages_per_run", 0, 0, 1_000_000)
+        return page_size, max_pages or None
 
     def _amazon_sync_orders(self, trigger, time_budget):
         """Import the orders updated since the last synchronization, retry the failed
         ones and continue a history import, within a time budget.
 
-        Orders are imported page by page; after each page the account's checkpoint
+        Orders are imported page by page; after each page the import's checkpoint
         (where to resume) is saved and committed, so a crash loses nothing the next run
         does not redo. Throttling ends the run quietly: the next run resumes.
 
@@ -735,26 +950,11 @@ class AmazonAccount(models.Model):
         """
         self.ensure_one()
         started = time.monotonic()
-        # The lock is the first statement of a fresh transaction: what another worker
-        # committed before is visible (its checkpoint included), and taking the lock
-        # cannot fail on a row that worker changed meanwhile.
-        self._amazon_commit()
-        locked = self._amazon_lock()
-        self.invalidate_recordset()
-        if not locked:
-            # Nothing is written: a row referencing the account would have to check a
-            # row the other worker keeps changing, which cannot be serialized.
-            return self.env["amazon.sync.log"].new(
-                {
-                    "account_id": self.id,
-                    "trigger": trigger,
-                    "status": "locked",
-                    "message": self.env._(
-                        "Another run is importing this account's orders right now; "
-                        "they appear when it is done."
-                    ),
-                }
-            )
+        state = self._amazon_lock_orders()
+        if not state:
+            # Nothing is written: the other worker's run tells what it did.
+            return self._amazon_locked_log(trigger)
+        state.last_run = fields.Datetime.now()
         log = (
             self.env["amazon.sync.log"]
             .sudo()
@@ -762,22 +962,23 @@ class AmazonAccount(models.Model):
         )
         connection = self._amazon_connection()
         connection.max_wait = min(const.IMPORT_MAX_WAIT, max(time_budget, 1))
-        parameters = self.env["ir.config_parameter"].sudo()
+        page_size, max_pages = self._amazon_page_size_parameters()
         reader = OrderReader(
             connection,
             api_version=self.api_version,
             time_budget=time_budget,
-            page_size=int(parameters.get_param("amazon_connector.page_size", 100)),
-            max_pages=int(parameters.get_param("amazon_connector.max_pages_per_run", 0))
-            or None,
+            page_size=page_size,
+            max_pages=max_pages,
         )
         totals = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
         status, messages = "done", []
         try:
             self._amazon_retry_failures(reader=reader, totals=totals)
-            status = self._amazon_read_window(reader, log, totals, history=False)
-            if status == "done" and self.history_start:
-                status = self._amazon_read_window(reader, log, totals, history=True)
+            status = self._amazon_read_window(state, reader, log, totals, history=False)
+            if status == "done" and state.history_start:
+                status = self._amazon_read_window(
+                    state, reader, log, totals, history=True
+                )
         except amazon_sp.AmazonError as error:
             status, message = self._amazon_stopped_run(error)
             messages.append(message)
@@ -792,25 +993,26 @@ class AmazonAccount(models.Model):
         self._amazon_commit()
         return log
 
-    def _amazon_read_window(self, reader, log, totals, history):
+    def _amazon_read_window(self, state, reader, log, totals, history):
         """Read one window (the incremental one, or the history import) page by page.
 
+        :param amazon.sync.state state: the order import's state, locked.
         :return: ``done`` when the window was read to its end, ``partial`` when the time
             budget stopped it (its checkpoint is saved), ``locked`` when another worker
-            took the account over.
+            took the import over.
         """
         marketplaces = self.active_marketplace_ids.mapped("api_ref")
         if not marketplaces:
             return "done"
         if history:
-            checkpoint = self.history_checkpoint
-            after = _aware(self.history_start)
-            before = _aware(self.history_end)
+            checkpoint = state.history_checkpoint
+            after = _aware(state.history_start)
+            before = _aware(state.history_end)
             by = "created"
         else:
-            checkpoint = self.orders_checkpoint
+            checkpoint = state.checkpoint
             since = (
-                self.last_orders_sync or self.first_import_date or fields.Datetime.now()
+                state.synced_until or self.first_import_date or fields.Datetime.now()
             )
             after = _aware(since - timedelta(minutes=const.WINDOW_OVERLAP_MINUTES))
             before, by = None, "updated"
@@ -847,28 +1049,22 @@ class AmazonAccount(models.Model):
                 )
             elif page.complete:
                 values = {
-                    "last_orders_sync": page.window_before.replace(tzinfo=None),
-                    "orders_checkpoint": False,
+                    "synced_until": page.window_before.replace(tzinfo=None),
+                    "checkpoint": False,
                 }
             else:
-                values = {"orders_checkpoint": page.checkpoint.to_dict()}
-            self.write(values)
+                values = {"checkpoint": page.checkpoint.to_dict()}
+            state.write(values)
             status = "done" if page.complete else "partial"
-            saved = self._amazon_stored(values)
+            saved = _stored(state, values)
             self._amazon_commit()
-            if not self._amazon_lock():
+            if not state._amazon_try_lock():
                 return "locked"
             # Between the commit and the lock another worker may have taken the
-            # account, imported and let go: then its checkpoint is the one to follow.
-            if self._amazon_stored(values) != saved:
+            # import, worked and let go: then its checkpoint is the one to follow.
+            if _stored(state, values) != saved:
                 return "locked"
         return status
-
-    def _amazon_stored(self, names):
-        """The values of some fields of the account as the database holds them."""
-        self.flush_recordset(list(names))
-        self.invalidate_recordset(list(names))
-        return {name: self[name] for name in names}
 
     def _amazon_retry_failures(self, failures=None, reader=None, totals=None):
         """Import failed orders again, by their Amazon reference.
@@ -930,10 +1126,12 @@ class AmazonAccount(models.Model):
     def _amazon_retry_failures_now(self, failures):
         """Retry failed orders at a user's request, and leave a log line of it.
 
-        :return: the run's log.
+        :return: the run's log (not saved when another run holds the import).
         """
         self.ensure_one()
         started = time.monotonic()
+        if not self._amazon_lock_orders():
+            return self._amazon_locked_log("retry")
         log = (
             self.env["amazon.sync.log"]
             .sudo()
@@ -950,6 +1148,7 @@ class AmazonAccount(models.Model):
         finally:
             reader.close()
         self._amazon_write_log(log, status, totals, connection, started, message)
+        self._amazon_commit()
         return log
 
     def _amazon_stopped_run(self, error):
@@ -1027,6 +1226,8 @@ class AmazonAccount(models.Model):
                     ref=order_ref,
                 )
             )
+        if not self._amazon_lock_orders():
+            raise UserError(self._amazon_locked_log("recover").message)
         result = self.env["amazon.order.import"]._amazon_import_orders(self, [order])
         log = (
             self.env["amazon.sync.log"]
@@ -1044,6 +1245,7 @@ class AmazonAccount(models.Model):
             started,
             self.env._("Order %(ref)s", ref=order_ref),
         )
+        self._amazon_commit()
         sale_order = self.env["sale.order"].search(
             [("amazon_account_id", "=", self.id), ("amazon_order_ref", "=", order_ref)]
         )
@@ -1062,9 +1264,10 @@ class AmazonAccount(models.Model):
     def _amazon_start_history(self, start, end):
         """Ask the scheduled action to import the orders created between two moments."""
         self.ensure_one()
-        self.write(
+        self._amazon_state("orders").write(
             {"history_start": start, "history_end": end, "history_checkpoint": False}
         )
+        self.invalidate_recordset(list(self._ORDERS_STATE_FIELDS))
         self.env.ref("amazon_connector.ir_cron_import_orders").sudo()._trigger()
 
     # === NOTIFICATIONS === #
@@ -1096,7 +1299,7 @@ class AmazonAccount(models.Model):
         self.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=summary,
-            note=note,
+            note=plaintext2html(note),  # Amazon's words are text, never markup
             user_id=self._amazon_responsible().id,
         )
 
@@ -1140,34 +1343,49 @@ class AmazonAccount(models.Model):
     @api.model
     def _cron_send_updates(self):
         """Scheduled action: tell Amazon about validated FBM deliveries and about orders
-        cancelled in Odoo, and read the results of the cancellation feeds."""
-        accounts = self.sudo().search([("active", "=", True)])
-        for account in accounts:
-            account.with_company(account.company_id)._amazon_send_updates()
-            self._amazon_commit()
+        cancelled in Odoo, and read the results of the cancellation feeds, for every
+        active account with its share of the run (see `_amazon_run_accounts`)."""
+        self._amazon_run_accounts(
+            "updates", lambda account, seconds: account._amazon_send_updates(seconds)
+        )
 
-    def _amazon_send_updates(self):
+    def _amazon_send_updates(self, time_budget=None):
         """Send this account's pending shipment confirmations and cancellations.
 
         Each delivery is locked while it is sent and committed at once, so that two
         workers never send the same one; a crash between Amazon's answer and the commit
         sends it again with the same package references, which Amazon treats as an
         update of the same packages.
+
+        :param float time_budget: seconds it may take; the deliveries left wait for
+            the next run.
+        :return: whether nothing is left to send (False when time or the batch size
+            stopped it).
         """
         self.ensure_one()
-        connection = self._amazon_connection()
-        connection.max_wait = const.IMPORT_MAX_WAIT
-        pickings = self.env["stock.picking"].search(
-            [
-                ("amazon_confirmation_state", "=", "to_send"),
-                ("sale_id.amazon_account_id", "=", self.id),
-                ("state", "=", "done"),
-            ],
-            order="date_done, id",
-            limit=const.SEND_BATCH,
+        deadline = time.monotonic() + (
+            const.CRON_TIME_BUDGET if time_budget is None else time_budget
         )
         self._amazon_commit()
+        state = self._amazon_state("updates")
+        if not state or not state._amazon_try_lock():
+            return True  # another worker sends this account's updates right now
+        state.last_run = fields.Datetime.now()
+        connection = self._amazon_connection()
+        connection.max_wait = const.IMPORT_MAX_WAIT
+        domain = [
+            ("amazon_confirmation_state", "=", "to_send"),
+            ("sale_id.amazon_account_id", "=", self.id),
+            ("state", "=", "done"),
+        ]
+        Picking = self.env["stock.picking"]
+        pickings = Picking.search(domain, order="date_done, id", limit=const.SEND_BATCH)
+        done = len(pickings) < const.SEND_BATCH
+        self._amazon_commit()
         for picking in pickings:
+            if time.monotonic() >= deadline:
+                done = False
+                break
             # Another worker may have sent it since the search: lock and look again.
             if not picking.try_lock_for_update():
                 continue
@@ -1184,19 +1402,26 @@ class AmazonAccount(models.Model):
                     # Credentials or access: no delivery can be sent until fixed.
                     self._amazon_notify_problem(self._amazon_error_message(error))
                 self._amazon_commit()  # keep the packages Amazon already accepted
+                done = True  # the next run tries again
                 break
             self._amazon_commit()
+        if time.monotonic() >= deadline:
+            return False
         try:
-            self._amazon_send_cancellations(connection)
+            done = self._amazon_send_cancellations(connection) and done
             self._amazon_check_cancellation_feeds(connection)
         except amazon_sp.AmazonError as error:
             if not error.retryable:
                 self._amazon_notify_problem(self._amazon_error_message(error))
             _logger.info("Cancellations of account %s wait: %s", self.id, error)
+        return done
 
     def _amazon_send_cancellations(self, connection):
         """Send the items cancelled in Odoo to Amazon in one order acknowledgement
-        feed."""
+        feed.
+
+        :return: whether none is left to send.
+        """
         cancellations = (
             self.env["amazon.cancellation"]
             .search(
@@ -1206,7 +1431,7 @@ class AmazonAccount(models.Model):
             .try_lock_for_update()
         )
         if not cancellations:
-            return
+            return True
         content = fulfillment.order_cancellation_feed(
             [(c.amazon_order_ref, c.amazon_item_ref, c.reason) for c in cancellations]
         )
@@ -1222,6 +1447,7 @@ class AmazonAccount(models.Model):
         )
         cancellations.write({"state": "submitted", "feed_ref": feed_id})
         self._amazon_commit()
+        return len(cancellations) < const.SEND_BATCH
 
     def _amazon_check_cancellation_feeds(self, connection):
         """Read the results of the submitted cancellation feeds."""
@@ -1276,23 +1502,34 @@ class AmazonAccount(models.Model):
     @api.model
     def _cron_pull_fba_inventory(self):
         """Scheduled action: FBA quantities of every account that pulls them
-        (accounts sharing FBA locations together)."""
-        done = self.browse()
-        for account in self.sudo().search(
-            [("active", "=", True), ("fba_inventory_sync", "=", True)]
-        ):
-            if account in done:
-                continue
-            account = account.with_company(account.company_id)
-            group = account._amazon_fba_sharing()
-            done |= group
-            try:
-                account._amazon_pull_fba_inventory(group)
-            except amazon_sp.AmazonError as error:
-                _logger.info(
-                    "FBA inventory of account %s not pulled: %s", account.id, error
-                )
-            self._amazon_commit()
+        (accounts sharing FBA locations together), each with its share of the run
+        (see `_amazon_run_accounts`)."""
+        pulled = self.browse()
+
+        def work(account, seconds):
+            nonlocal pulled
+            if account not in pulled:
+                group = account._amazon_fba_sharing()
+                pulled |= group
+                account._amazon_pull_fba_inventory_locked(group)
+            return True
+
+        self._amazon_run_accounts(
+            "fba_inventory", work, [("fba_inventory_sync", "=", True)]
+        )
+
+    def _amazon_pull_fba_inventory_locked(self, group):
+        """Pull the FBA inventory of a group of accounts sharing locations, unless
+        another worker is pulling one of them."""
+        self._amazon_commit()
+        states = self.env["amazon.sync.state"]._amazon_get(group, "fba_inventory")
+        if not states or states.try_lock_for_update() != states:
+            return
+        states.last_run = fields.Datetime.now()
+        try:
+            self._amazon_pull_fba_inventory(group)
+        except amazon_sp.AmazonError:
+            pass  # logged, and told to the account's responsible user, by the pull
 
     def _amazon_fba_location(self, marketplace=None):
         """The location holding the account's FBA stock sold on a marketplace.
@@ -1378,6 +1615,10 @@ class AmazonAccount(models.Model):
                 _logger.info(
                     "FBA inventory of account %s not pulled: %s", account.id, error
                 )
+                if error.account_wide:
+                    # Credentials or access (e.g. no Amazon Fulfillment role): a
+                    # person must act, and a log line alone reaches nobody.
+                    account._amazon_notify_problem(account._amazon_error_message(error))
                 failed |= account._amazon_fba_locations()
                 if account in self and first_error is None:
                     first_error = error
@@ -1469,6 +1710,13 @@ def _fba_network(marketplace):
     """The fulfilment network of a marketplace: its country, or EU for pan-European
     FBA."""
     return "EU" if marketplace.code in const.PAN_EU_FBA_COUNTRIES else marketplace.code
+
+
+def _stored(record, names):
+    """The values of some fields of a record as the database holds them."""
+    record.flush_recordset(list(names))
+    record.invalidate_recordset(list(names))
+    return {name: record[name] for name in names}
 
 
 def _aware(moment):

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import plaintext2html
 
 from odoo.addons.amazon_connector import const
 
@@ -59,7 +60,7 @@ class AmazonCancellation(models.Model):
             order.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=self.env._("Amazon refused a cancellation"),
-                note=note,
+                note=plaintext2html(note),
                 user_id=order.amazon_account_id._amazon_responsible().id,
             )
 

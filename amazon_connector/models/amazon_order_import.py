@@ -5,6 +5,7 @@ from datetime import timezone
 from decimal import ROUND_HALF_UP, Decimal
 
 import psycopg2
+from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -79,6 +80,7 @@ class AmazonOrderImport(models.AbstractModel):
         )
         by_ref = {so.amazon_order_ref: so for so in existing}
         to_create, to_update, closed = [], [], []
+        up_to_date = self.env["sale.order"]
         for order in orders:
             sale_order = by_ref.get(order.order_id)
             if sale_order:
@@ -86,9 +88,10 @@ class AmazonOrderImport(models.AbstractModel):
                     sale_order.amazon_last_update
                     and sale_order.amazon_last_update >= _naive(order.last_update)
                 ):
-                    counts["skipped"] += (
-                        1  # read again (overlapping window): nothing new
-                    )
+                    # Read again (overlapping window): nothing new. A failure recorded
+                    # for it is over: the sales order is as Amazon has it.
+                    counts["skipped"] += 1
+                    up_to_date |= sale_order
                 else:
                     to_update.append((sale_order, order))
             elif order.status in SKIPPED_STATUSES or order.non_amazon:
@@ -119,7 +122,7 @@ class AmazonOrderImport(models.AbstractModel):
                 )
         counts["failed"] += len([f for f in failures if f[0]])
         self._amazon_record_failures(account, failures)
-        self._amazon_resolve_failures(account, touched)
+        self._amazon_resolve_failures(account, touched | up_to_date)
         self._amazon_close_failures(account, closed)
         return {**counts, "sale_orders": touched}
 
@@ -631,6 +634,7 @@ class AmazonOrderImport(models.AbstractModel):
             "amazon_status": order.status.value,
             "amazon_last_update": _naive(order.last_update),
             "amazon_order_total": total,
+            "amazon_has_total": total is not None,
             "amazon_tax_total": currency.round(amazon_tax),
             "amazon_facilitator_tax": currency.round(facilitator_tax),
             "amazon_expected_total": (
@@ -966,7 +970,7 @@ class AmazonOrderImport(models.AbstractModel):
             notes = []
             currency = sale_order.currency_id
             if (
-                sale_order.amazon_expected_total is not False
+                sale_order.amazon_has_total
                 and currency.compare_amounts(
                     abs(sale_order.amazon_total_difference), account.total_tolerance
                 )
@@ -1008,7 +1012,7 @@ class AmazonOrderImport(models.AbstractModel):
                     )
                 )
             if notes:
-                activities.append((sale_order, "<br/>".join(notes)))
+                activities.append((sale_order, Markup("<br/>").join(notes)))
         if not activities:
             return
         todo = self.env.ref("mail.mail_activity_data_todo")

@@ -69,6 +69,13 @@ class SaleOrder(models.Model):
         readonly=True,
         copy=False,
     )
+    amazon_has_total = fields.Boolean(
+        string="Amazon Gave a Total",
+        help="Whether Amazon reported the order's total (it does not for every order): "
+        "without it, Odoo's total is not compared with Amazon's.",
+        readonly=True,
+        copy=False,
+    )
     amazon_total_difference = fields.Monetary(
         string="Difference with Amazon",
         compute="_compute_amazon_total_difference",
@@ -108,10 +115,10 @@ class SaleOrder(models.Model):
 
     # === COMPUTE METHODS === #
 
-    @api.depends("amount_total", "amazon_expected_total", "amazon_account_id")
+    @api.depends("amount_total", "amazon_expected_total", "amazon_has_total")
     def _compute_amazon_total_difference(self):
         for order in self:
-            if order.amazon_account_id and order.amazon_expected_total is not False:
+            if order.amazon_has_total:
                 order.amazon_total_difference = order.currency_id.round(
                     order.amount_total - order.amazon_expected_total
                 )
@@ -120,10 +127,20 @@ class SaleOrder(models.Model):
 
     # === BUSINESS METHODS === #
 
+    def action_confirm(self):
+        """Override of `sale` to give Amazon orders and the others each their own rule
+        for the order date, when they are confirmed together."""
+        amazon = self.filtered("amazon_account_id")
+        if amazon and amazon != self:
+            super(SaleOrder, self - amazon).action_confirm()
+            return super(SaleOrder, amazon).action_confirm()
+        return super().action_confirm()
+
     def _prepare_confirmation_values(self):
-        """Override of `sale` to keep the purchase date as the Amazon order's date."""
+        """Override of `sale` to keep the purchase date as the date of Amazon orders
+        (the others get Odoo's confirmation date)."""
         values = super()._prepare_confirmation_values()
-        if all(self.mapped("amazon_account_id")):
+        if self and all(order.amazon_account_id for order in self):
             values.pop("date_order", None)
         return values
 
@@ -332,12 +349,14 @@ class SaleOrder(models.Model):
                 )
                 continue
             order = orders[sale_order.amazon_order_ref]
-            shipped = {i.order_item_id: i.quantity_shipped for i in order.items}
-            for move in pickings.move_ids:
-                quantity = shipped.get(move.sale_line_id.amazon_item_ref, 0)
-                quantities.setdefault(min(move.product_uom_qty, quantity), []).append(
-                    move.id
-                )
+            # What Amazon shipped of an item is shared by its moves in order (an item
+            # may be split over several lines), so that nothing ships twice.
+            left = {i.order_item_id: i.quantity_shipped for i in order.items}
+            for move in pickings.move_ids.sorted(lambda m: (m.sale_line_id.id, m.id)):
+                ref = move.sale_line_id.amazon_item_ref
+                quantity = max(min(move.product_uom_qty, left.get(ref, 0)), 0)
+                left[ref] = left.get(ref, 0) - quantity
+                quantities.setdefault(quantity, []).append(move.id)
             to_validate |= pickings
         to_validate.sale_id.amazon_shipped_outside = True
         # One write per distinct quantity, not one per move.

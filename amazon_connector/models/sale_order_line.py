@@ -23,6 +23,22 @@ class SaleOrderLine(models.Model):
     )
     amazon_condition = fields.Char(string="Item Condition", readonly=True, copy=False)
 
+    # === COMPUTE METHODS === #
+
+    def _compute_price_unit(self):
+        """Override of `sale` to keep Amazon's price on Amazon lines, whatever is
+        edited on them (a quantity, a partial cancellation): the buyer paid it."""
+        super(
+            SaleOrderLine, self.filtered(lambda line: not line.amazon_line_kind)
+        )._compute_price_unit()
+
+    def _compute_discount(self):
+        """Override of `sale` to keep pricelist discounts off Amazon lines: their
+        price already is what the buyer paid."""
+        super(
+            SaleOrderLine, self.filtered(lambda line: not line.amazon_line_kind)
+        )._compute_discount()
+
     # === BUSINESS METHODS === #
 
     def _action_launch_stock_rule(self, **kwargs):

@@ -3,6 +3,7 @@ from datetime import timezone
 
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.tools import plaintext2html
 
 from odoo.addons.amazon_connector import const
 
@@ -287,9 +288,9 @@ class StockPicking(models.Model):
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=self.env._("Amazon shipment confirmation failed"),
-                note=message
-                + "<br/>"
-                + self.env._("Fix the delivery, then click Retry."),
+                note=plaintext2html(
+                    message + "\n" + self.env._("Fix the delivery, then click Retry.")
+                ),
                 user_id=order.amazon_account_id._amazon_responsible().id,
             )
             return

@@ -1,12 +1,14 @@
 import contextlib
 import copy
+import json
+import time
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import SUPERUSER_ID, Command, api, fields
 
 from odoo.addons.sale.tests.common import SaleCommon
 
@@ -112,6 +114,54 @@ class AmazonCommon(SaleCommon):
                 **values,
             }
         )
+
+
+@contextlib.contextmanager
+def cron_run(case, xmlid, seconds):
+    """Run a scheduled action's method as Odoo's cron runner does: with a progress
+    record and an end time in the context, on a cursor that commits (the test's own,
+    in registry test mode). Yields the cron's environment and its progress record.
+
+    :param TransactionCase case: the running test.
+    :param str xmlid: the scheduled action.
+    :param float seconds: how long the run may last (on the test's clock).
+    """
+    cron = case.env.ref(xmlid)
+    with case.enter_registry_test_mode(), case.registry.cursor() as cr:
+        env = api.Environment(
+            cr,
+            SUPERUSER_ID,
+            {"cron_id": cron.id, "cron_end_time": time.monotonic() + seconds},
+        )
+        cron, progress = cron.with_env(env)._add_progress()
+        yield cron.env, progress
+
+
+class JsonRpcMixin:
+    """Calls over JSON-RPC, as an integration makes them (for an ``HttpCase``)."""
+
+    def _rpc(self, service, method, *args, expect_error=False):
+        response = self.url_open(
+            "/jsonrpc",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "id": 1,
+                    "params": {
+                        "service": service,
+                        "method": method,
+                        "args": list(args),
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        body = response.json()
+        if expect_error:
+            return body
+        self.assertNotIn("error", body, body.get("error"))
+        return body["result"]
 
 
 @contextlib.contextmanager

@@ -2,9 +2,12 @@ import csv
 import io
 from datetime import timedelta
 
+from psycopg2.errors import UniqueViolation
+
 from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.amazon_connector.tests.common import (
     DEFAULT_SELLER_ID,
@@ -877,8 +880,67 @@ class TestAmazonFulfillment(AmazonImportCommon):
         self.assertEqual(self._fba_quantity(self.mug), 12)
 
     def test_fba_inventory_pull_can_be_turned_off(self):
-        (self.account | self.eu_account).fba_inventory_sync = False
+        self.account.fba_inventory_sync = False
+        self.env["amazon.account"]._cron_pull_fba_inventory()
+        # The account that still pulls was read; the one turned off was not.
+        calls = self.sandbox_state.received("fbaInventory.getInventorySummaries")
+        self.assertTrue(calls)
+        self.assertEqual({call["seller_id"] for call in calls}, {EU_SELLER_ID})
+        self.sandbox_state.clear_received()
+        self.eu_account.fba_inventory_sync = False
         self.env["amazon.account"]._cron_pull_fba_inventory()
         self.assertFalse(
             self.sandbox_state.received("fbaInventory.getInventorySummaries")
         )
+
+    def test_an_fba_pull_amazon_refuses_tells_the_responsible_user(self):
+        self.eu_account.responsible_user_id = self.env.user
+        self.account.fba_inventory_sync = False
+        self.sandbox_state.faults.add(
+            Fault("forbidden_bare", "fbaInventory.getInventorySummaries", count=-1)
+        )
+        self.env["amazon.account"]._cron_pull_fba_inventory()
+        self.env["amazon.account"]._cron_pull_fba_inventory()
+        activity = self.eu_account.activity_ids
+        self.assertEqual(len(activity), 1)  # once, not once per run
+        self.assertIn("denied access", activity.note)
+        self.assertEqual(activity.user_id, self.env.user)
+
+    def test_one_fba_location_per_network_even_when_two_runs_create_it(self):
+        self.eu_account.fba_location_per_country = True
+        location = self.eu_account._amazon_fba_location(self.marketplace_de)
+        self.assertEqual(location.amazon_fba_network, "EU")
+        self.assertEqual(
+            self.eu_account._amazon_fba_location(self.marketplace_fr), location
+        )
+        # What a second worker creating it at the same moment would do: refused.
+        with mute_logger("odoo.sql_db"), self.assertRaises(UniqueViolation):
+            with self.env.cr.savepoint():
+                self.env["stock.location"].create(
+                    {
+                        "name": "EU",
+                        "location_id": location.location_id.id,
+                        "usage": "internal",
+                        "amazon_fba_network": "EU",
+                    }
+                )
+
+    def test_amazons_words_are_shown_as_text(self):
+        self.eu_account.responsible_user_id = self.env.user
+        _order, so = self._import({"sku": "MUG-1", "price": 9.99, "tax": 1.6})
+        cancellation = self.env["amazon.cancellation"].create(
+            {
+                "account_id": self.eu_account.id,
+                "sale_order_id": so.id,
+                "amazon_order_ref": so.amazon_order_ref,
+                "amazon_item_ref": so.order_line[0].amazon_item_ref,
+                "reason": "NoInventory",
+            }
+        )
+        cancellation._amazon_refused('Order <b>shipped</b> <a href="x">here</a>')
+        note = so.activity_ids.note
+        self.assertIn("&lt;b&gt;shipped&lt;/b&gt;", note)
+        self.assertNotIn("<b>", note)
+        self.assertNotIn("<a ", note)
+        self.eu_account._amazon_notify_problem("Denied: <i>role</i> missing")
+        self.assertIn("&lt;i&gt;role&lt;/i&gt;", self.eu_account.activity_ids.note)

@@ -851,9 +851,101 @@ class TestAmazonImport(AmazonImportCommon):
             [{"sku": "MUG-1", "price": 9, "tax": 1.44}],
             status="CANCELLED",
         )
+        paid = make_order(
+            self.marketplace_de, [{"sku": "MUG-1", "price": 9, "tax": 1.44}]
+        )
+        self._put(EU_SELLER_ID, order, paid)
+        log = self._sync()
+        # Both were read; the paid one is imported, the cancelled one is not.
+        self.assertEqual((log.orders_created, log.orders_skipped), (1, 1))
+        self.assertTrue(self._sale_order(paid))
+        self.assertFalse(self._sale_order(order))
+
+    def test_fbm_order_partly_shipped_before_import_with_an_item_on_two_lines(self):
+        pen = self.env["product.product"].create(
+            {"name": "Pen", "default_code": "PEN-1", "type": "consu", "taxes_id": []}
+        )
+        # 10.00 for 3 pens cannot be split evenly at 2 decimals: two lines (2 x 3.33,
+        # 1 x 3.34). Amazon shipped 2 of the 3 before the import.
+        order = make_order(
+            self.marketplace_de,
+            [{"sku": "PEN-1", "quantity": 3, "price": 10, "shipped": 2}],
+            status="PARTIALLY_SHIPPED",
+        )
         self._put(EU_SELLER_ID, order)
         self._sync()
-        self.assertFalse(self._sale_order(order))
+        so = self._sale_order(order)
+        lines = so.order_line.filtered(lambda line: line.product_id == pen)
+        self.assertEqual(len(lines), 2)
+        self.assertEqual(sum(lines.mapped("qty_delivered")), 2)
+        done = so.picking_ids.filtered(lambda p: p.state == "done")
+        self.assertEqual(sum(done.move_ids.mapped("quantity")), 2)
+        backorder = so.picking_ids - done
+        self.assertEqual(sum(backorder.move_ids.mapped("product_uom_qty")), 1)
+
+    def test_an_order_without_an_amazon_total_is_not_compared(self):
+        self.eu_account.responsible_user_id = self.env.user
+        order = make_order(
+            self.marketplace_de, [{"sku": "MUG-1", "price": 9, "tax": 1.44}]
+        )
+        del order["proceeds"]  # Amazon gave no grand total
+        self._put(EU_SELLER_ID, order)
+        self._sync()
+        so = self._sale_order(order)
+        self.assertTrue(so)
+        self.assertFalse(so.amazon_has_total)
+        self.assertEqual(so.amazon_total_difference, 0)
+        self.assertFalse(so.activity_ids)
+        # An order with a total is compared as before.
+        with_total = make_order(
+            self.marketplace_de, [{"sku": "MUG-1", "price": 9, "tax": 1.44}]
+        )
+        self._put(EU_SELLER_ID, with_total)
+        self._sync()
+        self.assertTrue(self._sale_order(with_total).amazon_has_total)
+
+    def test_amazon_lines_keep_amazon_prices_when_edited(self):
+        self.mug.list_price = 55.0  # far from what the buyer paid on Amazon
+        order = make_order(
+            self.marketplace_de,
+            [
+                {"sku": "MUG-1", "price": 19.99, "tax": 3.19},
+                {"sku": "MUG-1", "price": 9.99, "tax": 1.6},
+            ],
+        )
+        self._put(EU_SELLER_ID, order)
+        self._sync()
+        so = self._sale_order(order)
+        first, second = so.order_line.filtered(lambda line: line.product_id == self.mug)
+        prices = (first.price_unit, second.price_unit)
+        first.product_uom_qty = 2
+        second.product_uom_qty = 0  # as a partial cancellation writes it
+        self.assertEqual((first.price_unit, second.price_unit), prices)
+        self.assertEqual(first.discount, 0)
+
+    def test_confirming_a_quotation_dates_it_unless_it_is_an_amazon_order(self):
+        last_week = fields.Datetime.now() - timedelta(days=7)
+
+        def quotation(**values):
+            return self.env["sale.order"].create(
+                {
+                    "partner_id": self.partner.id,
+                    "date_order": last_week,
+                    "order_line": [Command.create({"product_id": self.mug.id})],
+                    **values,
+                }
+            )
+
+        plain = quotation()
+        plain.action_confirm()
+        self.assertGreater(plain.date_order, fields.Datetime.now() - timedelta(hours=1))
+        # Confirmed together, each keeps its own rule.
+        other = quotation()
+        amazon = quotation(amazon_account_id=self.eu_account.id)
+        (other | amazon).action_confirm()
+        self.assertEqual((other.state, amazon.state), ("sale", "sale"))
+        self.assertGreater(other.date_order, fields.Datetime.now() - timedelta(hours=1))
+        self.assertEqual(amazon.date_order, last_week)
 
     def test_buyer_cancellation_request_is_shown_and_warns_before_delivery(self):
         order = make_order(
@@ -882,6 +974,12 @@ class TestAmazonImport(AmazonImportCommon):
             .create({})
         )
         self.assertIn("Wrong colour", wizard.message)
+        # Cancelling goes through the public action, with its checks: a locked order
+        # is not cancelled behind the user's back.
+        so.action_lock()
+        with self.assertRaisesRegex(UserError, "locked"):
+            wizard.action_cancel_orders()
+        so.action_unlock()
         wizard.action_cancel_orders()
         self.assertEqual(so.state, "cancel")
 

@@ -1,8 +1,12 @@
-from odoo import Command
-from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from unittest.mock import patch
 
-from odoo.addons.amazon_connector.tests.common import AmazonCommon
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import config
+
+from odoo.addons.amazon_connector import const
+from odoo.addons.amazon_connector.tests.common import AmazonCommon, JsonRpcMixin
 
 
 @tagged("post_install", "-at_install")
@@ -107,6 +111,10 @@ class TestAmazonSecurity(AmazonCommon):
         env["amazon.marketplace"].browse(
             self.marketplace_us.id
         ).domain = "www.amazon.com"
+        offer.invalidate_recordset()
+        self.marketplace_us.invalidate_recordset()
+        self.assertEqual(offer.sudo().product_id, self.service_product)
+        self.assertEqual(self.marketplace_us.domain, "www.amazon.com")
 
     def test_other_company_sees_no_account_nor_offer(self):
         env = self.env(user=self.other_company_manager)
@@ -275,3 +283,86 @@ class TestAmazonSecurity(AmazonCommon):
         self.assertFalse(other.search([]))
         with self.assertRaises(AccessError):
             other.browse(cancellation.id).read(["amazon_order_ref"])
+
+
+@tagged("post_install", "-at_install")
+class TestAmazonConnectionSecurity(JsonRpcMixin, HttpCase, AmazonCommon):
+    """Where an account's credentials are sent is as protected as the credentials."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.amazon_manager = new_test_user(
+            cls.env,
+            login="amazon_connection_manager",
+            password="amazon_connection_manager_pw",
+            groups="sales_team.group_sale_manager,amazon_connector.group_amazon_manager",
+        )
+
+    def test_amazon_administrator_cannot_redirect_the_credentials(self):
+        self.assertFalse(self.amazon_manager.has_group("base.group_system"))
+        changes = (
+            {"environment": "local"},
+            {"local_endpoint": "http://127.0.0.1:8766"},
+            {"environment": "production"},
+        )
+        account = self.account.with_user(self.amazon_manager)
+        for values in changes:
+            with self.subTest(channel="ORM", values=values):
+                with self.assertRaises(AccessError):
+                    account.write(values)
+        uid = self._rpc(
+            "common",
+            "login",
+            self.env.cr.dbname,
+            "amazon_connection_manager",
+            "amazon_connection_manager_pw",
+        )
+        self.assertTrue(uid)
+        for values in changes:
+            with self.subTest(channel="JSON-RPC", values=values):
+                answer = self._rpc(
+                    "object",
+                    "execute_kw",
+                    self.env.cr.dbname,
+                    uid,
+                    "amazon_connection_manager_pw",
+                    "amazon.account",
+                    "write",
+                    [[self.account.id], values],
+                    expect_error=True,
+                )
+                self.assertIn("error", answer)
+                self.assertIn("AccessError", answer["error"]["data"]["name"])
+        self.account.invalidate_recordset()
+        self.assertEqual(
+            (self.account.environment, self.account.local_endpoint),
+            ("local", self.sandbox.url),
+        )
+        # Neither field is even shown to them.
+        fields_info = self.env["amazon.account"].with_user(self.amazon_manager)
+        self.assertFalse(
+            {"environment", "local_endpoint"} & set(fields_info.fields_get())
+        )
+
+    def test_local_endpoint_is_this_machine_unless_the_server_allows_a_host(self):
+        with self.assertRaisesRegex(UserError, "not on this machine"):
+            self.account.local_endpoint = "http://collector.example.com:8765"
+        Account = self.env["amazon.account"]
+        for url in ("http://127.0.0.1:9", "http://[::1]:9", "http://localhost:9"):
+            Account._amazon_check_local_endpoint(url)  # accepted
+        with self.assertRaisesRegex(UserError, const.LOCAL_HOSTS_OPTION):
+            Account._amazon_check_local_endpoint("http://sandbox.lan:8765")
+        with patch.dict(config.options, {const.LOCAL_HOSTS_OPTION: "sandbox.lan"}):
+            Account._amazon_check_local_endpoint("http://sandbox.lan:8765")
+
+    def test_a_stored_foreign_endpoint_receives_nothing(self):
+        # A value written before the rule (or behind the ORM's back) is refused where
+        # the credentials would leave.
+        self.env.cr.execute(
+            "UPDATE amazon_account SET local_endpoint = %s WHERE id = %s",
+            ["http://collector.example.com:8765", self.account.id],
+        )
+        self.account.invalidate_recordset()
+        with self.assertRaisesRegex(UserError, "not on this machine"):
+            self.account.action_update_available_marketplaces()

@@ -39,5 +39,5 @@ class AmazonCancelRequestWizard(models.TransientModel):
         """Do not ship: cancel the orders the buyers asked to cancel."""
         self.warned_picking_ids.sale_id.with_context(
             disable_cancel_warning=True, amazon_cancel_reason="BuyerCanceled"
-        )._action_cancel()
+        ).action_cancel()
         return {"type": "ir.actions.act_window_close"}

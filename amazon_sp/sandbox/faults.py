@@ -21,6 +21,9 @@ Kinds answered instead of the real response:
 Kinds that change the real response:
 
 - ``slow``: the answer comes after ``delay`` seconds;
+- ``latency``: the answer takes ``delay`` seconds of the sandbox's clock (a clock that
+  tests move forward instead of sleeping, so that a run's time budget is spent without
+  waiting);
 - ``invalid_pagination_token``: the pagination token sent is refused (400
   ``InvalidInput``);
 - ``repeat_page``: a page of orders repeats the orders of the previous page.
@@ -41,7 +44,7 @@ REPLACING_KINDS = {
     "reset",
     "malformed",
 }
-MODIFYING_KINDS = {"slow", "invalid_pagination_token", "repeat_page"}
+MODIFYING_KINDS = {"slow", "latency", "invalid_pagination_token", "repeat_page"}
 KINDS = REPLACING_KINDS | MODIFYING_KINDS
 
 
@@ -54,7 +57,7 @@ class Fault:
         SP-API call.
     :param int count: how many times to inject it; ``-1`` for ever (until cleared).
     :param float probability: chance that a matching call gets it.
-    :param float delay: seconds, for ``slow``.
+    :param float delay: seconds, for ``slow`` and ``latency``.
     :param int skip: matching calls to let through before the first injection (a
         failure in the middle of a sequence of calls).
     """

@@ -199,9 +199,13 @@ class Sandbox:
         request.operation = route.operation
         fault = None
         if route.operation:
-            fault = self.state.faults.take(route.operation, REPLACING_KINDS | {"slow"})
+            fault = self.state.faults.take(
+                route.operation, REPLACING_KINDS | {"slow", "latency"}
+            )
             if fault and fault.kind == "slow":
                 time.sleep(fault.delay)
+            elif fault and fault.kind == "latency":
+                self.state.clock.sleep(fault.delay)
             elif fault:
                 return fault_response(fault.kind)
         try:
