@@ -40,7 +40,7 @@ from ..marketplaces import MARKETPLACES
 from .faults import Fault
 from .generator import generate
 from .orders_api import parse_time
-from .server import ApiError, Response, invalid_input
+from .protocol import ApiError, Response, invalid_input
 from .state import Seller
 
 

@@ -24,7 +24,7 @@ import os
 import re
 import uuid
 
-from .server import ApiError, Response, invalid_input
+from .protocol import ApiError, Response, invalid_input
 from .state import iso
 
 ORDER_ACKNOWLEDGEMENT = "POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA"

@@ -24,7 +24,7 @@ from .orderdata import (
     render_v0_order,
     render_v0_order_address,
 )
-from .server import ApiError, Response, _path_matches, invalid_input
+from .protocol import ApiError, Response, invalid_input, path_matches
 from .state import iso
 
 TWO_MINUTES = timedelta(minutes=2)
@@ -338,7 +338,7 @@ def _granted(request, path):
         return frozenset()
     granted = set()
     for method, pattern, elements in resources:
-        if method == request.method and _path_matches(pattern, path):
+        if method == request.method and path_matches(pattern, path):
             granted |= set(elements)
     return frozenset(granted)
 
@@ -442,7 +442,7 @@ def get_order_buyer_info(sandbox, request):
 def _resource_listed(request):
     # getOrderAddress and getOrderBuyerInfo need no dataElements: the path is enough.
     return any(
-        method == request.method and _path_matches(pattern, request.path)
+        method == request.method and path_matches(pattern, request.path)
         for method, pattern, _elements in request.token.restricted
     )
 
@@ -464,7 +464,7 @@ def create_restricted_data_token(sandbox, request):
         if method not in ("GET", "PUT", "POST", "DELETE"):
             raise invalid_input(f"Invalid method {method!r}.")
         if not isinstance(path, str) or not any(
-            _path_matches(pattern, path) or path == pattern
+            path_matches(pattern, path) or path == pattern
             for pattern in RESTRICTED_PATHS
         ):
             raise invalid_input(f"{path!r} is not a restricted operation.")
