@@ -39,7 +39,7 @@ from datetime import timedelta
 from ..marketplaces import MARKETPLACES
 from .faults import Fault
 from .generator import generate
-from .orders_api import parse_time
+from .orderlists import parse_time
 from .protocol import ApiError, Response, invalid_input
 from .state import Seller
 

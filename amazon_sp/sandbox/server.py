@@ -20,7 +20,17 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import control, feeds, inventory, lwa, orders_api, sellers, shipments
+from . import (
+    control,
+    feeds,
+    inventory,
+    lwa,
+    orders_2026,
+    orders_v0,
+    sellers,
+    shipments,
+    tokens,
+)
 from .faults import REPLACING_KINDS, fault_response
 from .protocol import ApiError, Request, Response, Router, path_matches
 
@@ -28,7 +38,17 @@ _logger = logging.getLogger(__name__)
 
 REGION_PREFIX = re.compile(r"^/(na|eu|fe)(?=/)")
 
-HANDLERS = (lwa, sellers, orders_api, shipments, feeds, inventory, control)
+HANDLERS = (
+    lwa,
+    sellers,
+    orders_v0,
+    orders_2026,
+    tokens,
+    shipments,
+    feeds,
+    inventory,
+    control,
+)
 """The handler modules, one per API (and the control interface), each with a
 ``register(router)`` that adds its routes. Serving one more Amazon API: one handler
 module, one line here. Routes are tried in this order."""
