@@ -31,7 +31,9 @@ from sp_api.api.orders.orders_v0 import OrdersV0
 
 from . import logmask
 from .errors import AccessDenied, AmazonError, InvalidInput, NotFound, Unavailable
-from .orders import OrderDataError, format_datetime, parse_order_2026, parse_order_v0
+from .orders import OrderDataError, format_datetime
+from .orders_2026 import parse_order_2026
+from .orders_v0 import parse_order_v0
 
 _logger = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ from amazon_sp.orders import (
     Money,
     OrderDataError,
     OrderStatus,
-    parse_order_2026,
-    parse_order_v0,
     split_discount_tax,
 )
+from amazon_sp.orders_2026 import parse_order_2026
+from amazon_sp.orders_v0 import parse_order_v0
 from amazon_sp.sandbox import default_state
 from amazon_sp.sandbox.generator import OrderGenerator
 from amazon_sp.sandbox.orderdata import (
