@@ -1,5 +1,5 @@
-"""Shipments, cancellation feeds and FBA stock, over HTTP, checked against the
-sandbox and Amazon's models."""
+"""Shipments, feeds and FBA stock (amazon_sp.shipments, .feeds, .inventory), over
+HTTP, checked against the sandbox and Amazon's models."""
 
 from datetime import datetime, timezone
 
@@ -8,15 +8,13 @@ import requests
 from spapi_models import validate_definition, validate_query, validate_response
 
 from amazon_sp import Credentials, InvalidInput, SellerConnection
-from amazon_sp.fulfillment import (
-    Package,
-    confirm_shipment,
-    fba_inventory,
+from amazon_sp.feeds import (
     feed_report,
     feed_status,
     order_cancellation_feed,
     submit_feed,
 )
+from amazon_sp.inventory import fba_inventory
 from amazon_sp.reader import OrderReader
 from amazon_sp.sandbox import (
     DEFAULT_CLIENT_ID,
@@ -28,6 +26,7 @@ from amazon_sp.sandbox import (
 )
 from amazon_sp.sandbox.faults import Fault
 from amazon_sp.sandbox.generator import generate
+from amazon_sp.shipments import Package, confirm_shipment
 
 US = "ATVPDKIKX0DER"
 CONFIRM = "/orders/v0/orders/{orderId}/shipmentConfirmation"

@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.addons.amazon_connector import const
 
 import amazon_sp
-from amazon_sp.fulfillment import Package, confirm_shipment
+from amazon_sp.shipments import Package, confirm_shipment
 
 _logger = logging.getLogger(__name__)
 
