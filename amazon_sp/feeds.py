@@ -1,7 +1,8 @@
 """The Feeds API 2021-06-30, and the feeds the connector sends.
 
-- :func:`submit_feed` and :func:`feed_status`: the flow of any feed (create a
-  document, upload it, create the feed, poll it).
+- :func:`submit_feed`, :func:`feed_status` and :func:`feed_result_document`: the flow
+  of any feed (create a document, upload it, create the feed, poll it, download its
+  processing report), whatever its type, content type and ``feedOptions``.
 - The order acknowledgement feed (:data:`ORDER_ACKNOWLEDGEMENT_FEED`):
   :func:`order_cancellation_feed` writes the flat file that cancels orders or some of
   their items, with Amazon's cancellation reason codes, and :func:`feed_report` reads
@@ -23,13 +24,33 @@ TSV = "text/tab-separated-values; charset=UTF-8"
 # === ANY FEED === #
 
 
-def submit_feed(connection, feed_type, content, content_type, marketplace_ids):
+def submit_feed(
+    connection,
+    feed_type,
+    content,
+    content_type,
+    marketplace_ids,
+    feed_options=None,
+):
     """Upload a feed document and create the feed.
 
-    :param bytes content: the feed's content (UTF-8).
+    :param SellerConnection connection: the seller's connection.
+    :param str feed_type: Amazon's feed type, e.g. :data:`ORDER_ACKNOWLEDGEMENT_FEED`.
+    :param content: the feed's content: ``bytes`` as they are, or ``str`` (sent as
+        UTF-8).
+    :param str content_type: the document's content type, e.g. :data:`TSV` or
+        ``application/json; charset=UTF-8``.
+    :param list marketplace_ids: the marketplaces the feed applies to.
+    :param dict feed_options: Amazon's ``feedOptions`` (names to string values), for
+        the feed types that take some; not sent when empty.
     :return: Amazon's feed id.
     :rtype: str
     """
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    options = {"marketplaceIds": list(marketplace_ids)}
+    if feed_options:
+        options["feedOptions"] = dict(feed_options)
     with connection.client(FeedsV20210630, marketplace_id=marketplace_ids[0]) as client:
         # The library uploads the document itself; bytes stay UTF-8 (it would encode a
         # str as ISO-8859-1).
@@ -50,8 +71,8 @@ def submit_feed(connection, feed_type, content, content_type, marketplace_ids):
             client.create_feed,
             feed_type,
             document_id,
-            marketplaceIds=list(marketplace_ids),
             retry_unavailable=False,
+            **options,
         )
     feed_id = (feed.payload or {}).get("feedId")
     if not feed_id:
@@ -88,6 +109,20 @@ def feed_status(connection, feed_id):
         status=payload["processingStatus"],
         result_document_id=payload.get("resultFeedDocumentId") or "",
     )
+
+
+def feed_result_document(connection, document_id):
+    """Download a feed's result document (its processing report), as text.
+
+    :param str document_id: the feed's ``resultFeedDocumentId``
+        (:attr:`FeedStatus.result_document_id`).
+    :rtype: str
+    """
+    with connection.client(FeedsV20210630) as client:
+        text = connection.call(
+            "feeds.getFeedDocument", client.get_feed_result_document, document_id
+        )
+    return text if isinstance(text, str) else str(text)
 
 
 # === ORDER ACKNOWLEDGEMENT FEED === #
@@ -142,15 +177,11 @@ class FeedReport:
 
 
 def feed_report(connection, document_id):
-    """Download and read the processing report of a feed.
+    """Download and read the flat-file processing report of a feed.
 
     :rtype: FeedReport
     """
-    with connection.client(FeedsV20210630) as client:
-        text = connection.call(
-            "feeds.getFeedDocument", client.get_feed_result_document, document_id
-        )
-    return parse_feed_report(text if isinstance(text, str) else str(text))
+    return parse_feed_report(feed_result_document(connection, document_id))
 
 
 def parse_feed_report(text):
