@@ -19,6 +19,11 @@ start: orders read again are harmless, the caller upserts them.
 
 Buyer PII: when Amazon denies it (missing roles), orders are still returned, without
 PII, and the denial is reported once (:attr:`OrderReader.pii_denied`).
+
+This module stays one file (a little over 500 lines): one reader runs both versions and
+falls back from 2026-01-01 to v0 in the middle of a run, so both paths share its run
+state, budgets and checkpoints. The payload parsers are in :mod:`amazon_sp.orders_v0`
+and :mod:`amazon_sp.orders_2026`.
 """
 
 import logging
