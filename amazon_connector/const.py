@@ -1,6 +1,6 @@
 """Odoo-side constants of the Amazon connector (Amazon's facts live in amazon_sp)."""
 
-from amazon_sp.fulfillment import CANCEL_REASONS
+from amazon_sp.feeds import CANCEL_REASONS
 
 REGION_SELECTION = [
     ("NA", "North America"),

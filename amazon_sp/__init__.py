@@ -5,7 +5,8 @@ seller and environment, typed errors, masked logs, and (in :mod:`amazon_sp.sandb
 local SP-API server.
 """
 
-from .client import Credentials, Environment, Participation, SellerConnection
+from .client import SellerConnection
+from .credentials import Credentials, Environment
 from .errors import (
     AccessDenied,
     AmazonError,
@@ -17,6 +18,7 @@ from .errors import (
 )
 from .marketplaces import MARKETPLACES, Marketplace, get_marketplace
 from .regions import REGIONS, Region, get_region
+from .sellers import Participation
 
 __all__ = [
     "MARKETPLACES",

@@ -1,9 +1,10 @@
-"""Build python-amazon-sp-api clients for one seller, and call them safely.
+"""Call the SP-API for one seller, safely.
 
 :class:`SellerConnection` holds a seller's credentials, region and environment, builds
-the library's clients for it, and runs every SP-API call through
-:meth:`SellerConnection.call`, which turns every failure into an :mod:`amazon_sp.errors`
-error.
+the library's clients for it (with the fixes of :mod:`amazon_sp.library` and the token
+client of :mod:`amazon_sp.auth`), and runs every SP-API call through
+:meth:`SellerConnection.call`: rate-limit tokens, retries with backoff and jitter,
+counters, and every failure turned into an :mod:`amazon_sp.errors` error.
 
 It works around the library's pitfalls (see the project's SPAPI notes, section 5):
 
@@ -12,57 +13,38 @@ It works around the library's pitfalls (see the project's SPAPI notes, section 5
   credentials in;
 - the ``SP_API_DEFAULT_MARKETPLACE`` and ``AWS_ENV`` environment variables are ignored:
   the endpoint is always the one of the environment chosen here;
-- the ``host`` header the library derives from ``endpoint[8:]`` (wrong for ``http://``)
-  is left to the HTTP client, which derives it from the URL;
-- HTTP errors without an ``errors`` list in their body (a bare 403, an empty 429, an
-  HTML 500), and unreadable bodies, which the library returns as normal responses, raise
-  typed errors;
-- access tokens are cached per token endpoint and credentials, for the lifetime LWA
-  gives them, behind a lock (the library's cache is a fixed 3200 s, keyed by refresh
-  token only, and not thread-safe), and are refreshed once when Amazon says the one sent
-  has expired.
+- an access token Amazon says has expired is refreshed once and the call made again.
+
+The operations themselves live in one module per API (:mod:`amazon_sp.sellers`,
+:mod:`amazon_sp.reader`, :mod:`amazon_sp.shipments`, :mod:`amazon_sp.feeds`,
+:mod:`amazon_sp.inventory`).
 """
 
-import enum
-import hashlib
-import ipaddress
 import json
 import logging
 import random
-import threading
-import time
-from dataclasses import dataclass, field
 from types import SimpleNamespace
-from urllib.parse import urlsplit
 
 import httpx
-from sp_api.api import Sellers
-from sp_api.auth import AccessTokenClient, AccessTokenResponse
 from sp_api.base import ApiResponse, SellingApiException
-from sp_api.base._transport_httpx import HttpxTransport
 from sp_api.base.credential_provider import FromCodeCredentialProvider
 
-from . import logmask
+from . import logmask, sellers
+from .auth import DEFAULT_TIMEOUT, LwaTokenClient
 from .clock import SYSTEM_CLOCK
+from .credentials import Environment, normalise_local_url
 from .errors import (
     AccessDenied,
     AmazonError,
     InvalidCredentials,
     Throttled,
     Unavailable,
-    error_for_status,
 )
+from .library import fixed_class
 from .ratelimits import SHARED_LIMITER, CallStats, parse_rate_limit_header
-from .regions import LWA_TOKEN_URL, get_region
+from .regions import get_region
 
 _logger = logging.getLogger(__name__)
-
-DEFAULT_TIMEOUT = 30.0
-"""Seconds to wait for Amazon (connect, read, write); the library's default is httpx's 5
-s."""
-
-TOKEN_EXPIRY_MARGIN = 60.0
-"""Seconds before its announced expiry at which a cached access token is renewed."""
 
 DEFAULT_MAX_WAIT = 60.0
 """Seconds one call may spend waiting (rate-limit tokens and backoff) before it gives up
@@ -73,344 +55,6 @@ DEFAULT_MAX_ATTEMPTS = 6
 
 BACKOFF_BASE = 1.0
 BACKOFF_CAP = 30.0
-
-
-class Environment(enum.Enum):
-    """Where the calls go."""
-
-    PRODUCTION = "production"
-    """Amazon's live SP-API, with the real LWA token endpoint."""
-    AMAZON_SANDBOX = "amazon_sandbox"
-    """Amazon's static sandbox (``sandbox.sellingpartnerapi-*``), with the real LWA
-    endpoint."""
-    LOCAL = "local"
-    """A local server (``amazon_sp.sandbox``) that serves both the LWA token endpoint
-    and the API."""
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """A seller's credentials for a self-authorised (private) SP-API application.
-
-    :param str seller_id: the seller's merchant token (Seller ID), e.g.
-        ``A2EXAMPLE1SELLER``.
-    :param str client_id: the LWA client identifier of the application.
-    :param str client_secret: the LWA client secret of the application.
-    :param str refresh_token: the LWA refresh token the seller's authorisation produced.
-    """
-
-    seller_id: str
-    client_id: str
-    client_secret: str = field(repr=False)
-    refresh_token: str = field(repr=False)
-
-    def missing(self):
-        """Return the names of the credentials that are empty.
-
-        :rtype: list[str]
-        """
-        return [
-            name
-            for name in ("seller_id", "client_id", "client_secret", "refresh_token")
-            if not (getattr(self, name) or "").strip()
-        ]
-
-
-def normalise_local_url(url):
-    """Return the base URL of a local server without a trailing slash.
-
-    :param str url: e.g. ``http://127.0.0.1:8765/``.
-    :rtype: str
-    :raise ValueError: if it is not an absolute http(s) URL without query or fragment.
-    """
-    parts = urlsplit((url or "").strip())
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.netloc
-        or parts.query
-        or parts.fragment
-    ):
-        raise ValueError(
-            f"{url!r} is not a valid local endpoint: expected a URL such as "
-            f"http://127.0.0.1:8765"
-        )
-    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
-
-
-def local_url_allowed(url, allowed_hosts=()):
-    """Whether credentials may be sent to a local server at this URL.
-
-    A local server receives the LWA client secret and the refresh token with every
-    token request, so only the machine itself (a loopback address, or ``localhost``)
-    qualifies, unless the host is among those explicitly allowed.
-
-    :param str url: the local server's base URL.
-    :param allowed_hosts: other host names or addresses that may be used.
-    :rtype: bool
-    """
-    host = (urlsplit((url or "").strip()).hostname or "").lower()
-    if not host:
-        return False
-    if host == "localhost" or host in {h.strip().lower() for h in allowed_hosts}:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-# === ACCESS TOKENS === #
-
-_token_cache = {}
-_token_cache_lock = threading.Lock()
-
-
-def _token_cache_key(token_url, client_id, client_secret, refresh_token):
-    digest = hashlib.sha256(
-        f"{client_id}\0{client_secret}\0{refresh_token}".encode()
-    ).hexdigest()
-    return (token_url, digest)
-
-
-class LwaTokenClient(AccessTokenClient):
-    """The library's LWA client, pointed at a chosen token URL, with a thread-safe
-    cache.
-
-    The token request itself (form body, headers) is the library's; only where it goes,
-    how long it waits, how its answer is cached and how its failures are reported
-    differ.
-    """
-
-    def __init__(
-        self,
-        refresh_token=None,
-        credentials=None,
-        proxies=None,
-        verify=True,
-        *,
-        token_url=LWA_TOKEN_URL,
-        timeout=DEFAULT_TIMEOUT,
-    ):
-        super().__init__(
-            refresh_token=refresh_token,
-            credentials=credentials,
-            proxies=proxies,
-            verify=verify,
-        )
-        self.token_url = token_url
-        self._transport = HttpxTransport(
-            proxies=proxies, verify=verify, timeout=timeout
-        )
-
-    @property
-    def cache_key(self):
-        return _token_cache_key(
-            self.token_url,
-            self.cred.client_id,
-            self.cred.client_secret,
-            self.cred.refresh_token,
-        )
-
-    def get_auth(self):
-        """Return a valid access token, from the cache or from LWA.
-
-        :rtype: AccessTokenResponse
-        :raise InvalidCredentials: if LWA refuses the client or the refresh token.
-        :raise Throttled: if LWA throttles the request.
-        :raise Unavailable: if LWA cannot be reached or answers with an error or
-            garbage.
-        """
-        key = self.cache_key
-        with _token_cache_lock:
-            entry = _token_cache.get(key)
-            if entry and entry[1] > time.monotonic():
-                return AccessTokenResponse(**entry[0])
-        data = self._request(self.token_url, self.data, self.headers)
-        logmask.register_secret(data.get("access_token"))
-        lifetime = float(data.get("expires_in") or 3600)
-        expires_at = time.monotonic() + max(
-            lifetime - TOKEN_EXPIRY_MARGIN, lifetime / 2
-        )
-        with _token_cache_lock:
-            _token_cache[key] = (data, expires_at)
-        return AccessTokenResponse(**data)
-
-    def invalidate(self):
-        """Forget the cached access token, so that the next call asks LWA for a new
-        one."""
-        with _token_cache_lock:
-            _token_cache.pop(self.cache_key, None)
-
-    def _request(self, url, data, headers):
-        try:
-            response = self._transport.request("POST", url, data=data, headers=headers)
-        except httpx.HTTPError as exc:
-            raise Unavailable(
-                f"Login with Amazon could not be reached at {url}: "
-                f"{type(exc).__name__}.",
-                operation="LWA token",
-            ) from exc
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        status = response.status_code
-        if status == 200 and isinstance(body, dict) and body.get("access_token"):
-            return body
-        code = body.get("error") if isinstance(body, dict) else None
-        description = body.get("error_description") if isinstance(body, dict) else None
-        kwargs = {
-            "status": status,
-            "code": code,
-            "details": description,
-            "operation": "LWA token",
-            "request_id": response.headers.get("x-amzn-RequestId"),
-        }
-        if code == "invalid_client":
-            raise InvalidCredentials(
-                "Amazon refused the LWA client ID or client secret: copy both again "
-                "from the application's 'LWA credentials' in Seller Central (Develop "
-                "Apps).",
-                kind="client",
-                **kwargs,
-            )
-        if code in ("invalid_grant", "unauthorized_client"):
-            raise InvalidCredentials(
-                "Amazon refused the refresh token: it is mistyped, was revoked, or "
-                "belongs to another application. Authorize the application again in "
-                "Seller Central and paste the new refresh token.",
-                kind="refresh_token",
-                **kwargs,
-            )
-        if status == 429:
-            raise Throttled("Login with Amazon throttled the token request.", **kwargs)
-        if status >= 500 or body is None:
-            raise Unavailable(
-                "Login with Amazon did not answer as expected; try again later.",
-                **kwargs,
-            )
-        raise InvalidCredentials(
-            "Login with Amazon refused the token request; check the credentials.",
-            **kwargs,
-        )
-
-
-# === LIBRARY CLIENTS === #
-
-
-class _ClientFixes:
-    """Mixed into a library client class: right host header, typed errors, response
-    status."""
-
-    @property
-    def headers(self):
-        headers = super().headers
-        # The library sends endpoint[8:] as host, which assumes https://
-        # ("27.0.0.1:8765" for
-        # http://127.0.0.1:8765); the HTTP client derives the right one from the URL.
-        headers.pop("host", None)
-        return headers
-
-    def _request(self, path, *, data=None, **kwargs):
-        # Some library methods (create_feed, create_feed_document) leave their own
-        # "path" key in the JSON body they send; Amazon does not document it.
-        if isinstance(data, dict) and "path" in data:
-            data = {key: value for key, value in data.items() if key != "path"}
-        # The library adds the client's marketplace to every query and body under four
-        # spellings unless told not to; amazon_sp passes the marketplaces it means.
-        kwargs["add_marketplace"] = False
-        return super()._request(path, data=data, **kwargs)
-
-    def _check_response(self, res, res_no_data=False, bulk=False, wrap_list=False):
-        status = res.status_code
-        request_id = res.headers.get("x-amzn-RequestId")
-        try:
-            body = res.json() if res.content else None
-        except ValueError:
-            body = _UNREADABLE
-        if status >= 400:
-            raise _error_from_response(status, body, res.headers, request_id)
-        if body is _UNREADABLE and not (res_no_data or self.method == "DELETE"):
-            raise Unavailable(
-                "Amazon answered with a body that is not JSON.",
-                status=status,
-                request_id=request_id,
-            )
-        response = super()._check_response(res, res_no_data, bulk, wrap_list)
-        response.status_code = status
-        return response
-
-
-_UNREADABLE = object()
-_fixed_classes = {}
-_fixed_classes_lock = threading.Lock()
-
-
-def _fixed_class(api_class):
-    with _fixed_classes_lock:
-        if api_class not in _fixed_classes:
-            _fixed_classes[api_class] = type(
-                api_class.__name__, (_ClientFixes, api_class), {}
-            )
-        return _fixed_classes[api_class]
-
-
-def _error_from_response(status, body, headers, request_id):
-    errors = body.get("errors") if isinstance(body, dict) else None
-    first = (
-        errors[0]
-        if isinstance(errors, list) and errors and isinstance(errors[0], dict)
-        else {}
-    )
-    code = first.get("code")
-    message = first.get("message") or (
-        body.get("message") if isinstance(body, dict) else None
-    )
-    details = first.get("details")
-    error_class = error_for_status(status)
-    kwargs = {
-        "status": status,
-        "code": code,
-        "details": details,
-        "request_id": request_id,
-    }
-    if error_class is Throttled:
-        return Throttled(
-            "Amazon throttled the request (quota exceeded).",
-            retry_after=_retry_after(headers),
-            **kwargs,
-        )
-    if error_class is Unavailable:
-        return Unavailable(
-            f"Amazon had a server error (HTTP {status}); try again later.",
-            retry_after=_retry_after(headers),
-            **kwargs,
-        )
-    if error_class is AccessDenied:
-        text = message or "Access to requested resource is denied."
-        return AccessDenied(
-            f"Amazon denied access: {text} {details or ''}".strip(), **kwargs
-        )
-    return error_class(
-        f"Amazon refused the request: {message or 'no message'}", **kwargs
-    )
-
-
-def _retry_after(headers):
-    value = headers.get("Retry-After") if headers is not None else None
-    try:
-        return max(float(value), 0.0) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _is_expired_token(error):
-    return (
-        isinstance(error, AccessDenied) and "expired" in (error.details or "").lower()
-    )
-
-
-# === CONNECTION === #
 
 
 class SellerConnection:
@@ -508,7 +152,7 @@ class SellerConnection:
         auth_class = _bind(
             LwaTokenClient, token_url=self.token_url, timeout=self.timeout
         )
-        client = _fixed_class(api_class)(
+        client = fixed_class(api_class)(
             marketplace,
             credentials={
                 "lwa_app_id": self.credentials.client_id,
@@ -691,55 +335,18 @@ class SellerConnection:
     def get_marketplace_participations(self):
         """Return the marketplaces the seller participates in (Sellers API).
 
-        :rtype: list[Participation]
+        See :func:`amazon_sp.sellers.get_marketplace_participations`.
+
+        :rtype: list[amazon_sp.sellers.Participation]
         :raise AmazonError: on any failure.
         """
-        with self.client(Sellers) as sellers:
-            response = self.call(
-                "sellers.getMarketplaceParticipations",
-                sellers.get_marketplace_participation,
-            )
-        payload = response.payload
-        if not isinstance(payload, list):
-            raise Unavailable(
-                "Amazon answered getMarketplaceParticipations without a list of "
-                "participations.",
-                operation="sellers.getMarketplaceParticipations",
-            )
-        return [
-            Participation.from_payload(item)
-            for item in payload
-            if isinstance(item, dict)
-        ]
+        return sellers.get_marketplace_participations(self)
 
 
-@dataclass(frozen=True)
-class Participation:
-    """A marketplace the seller may sell in, as the Sellers API reports it."""
-
-    marketplace_id: str
-    name: str
-    country_code: str
-    currency: str
-    domain: str
-    is_participating: bool
-    has_suspended_listings: bool
-    store_name: str = ""
-
-    @classmethod
-    def from_payload(cls, item):
-        marketplace = item.get("marketplace") or {}
-        participation = item.get("participation") or {}
-        return cls(
-            marketplace_id=marketplace.get("id") or "",
-            name=marketplace.get("name") or "",
-            country_code=marketplace.get("countryCode") or "",
-            currency=marketplace.get("defaultCurrencyCode") or "",
-            domain=marketplace.get("domainName") or "",
-            is_participating=bool(participation.get("isParticipating")),
-            has_suspended_listings=bool(participation.get("hasSuspendedListings")),
-            store_name=item.get("storeName") or "",
-        )
+def _is_expired_token(error):
+    return (
+        isinstance(error, AccessDenied) and "expired" in (error.details or "").lower()
+    )
 
 
 def _bind(cls, **bound):

@@ -19,6 +19,11 @@ start: orders read again are harmless, the caller upserts them.
 
 Buyer PII: when Amazon denies it (missing roles), orders are still returned, without
 PII, and the denial is reported once (:attr:`OrderReader.pii_denied`).
+
+This module stays one file (a little over 500 lines): one reader runs both versions and
+falls back from 2026-01-01 to v0 in the middle of a run, so both paths share its run
+state, budgets and checkpoints. The payload parsers are in :mod:`amazon_sp.orders_v0`
+and :mod:`amazon_sp.orders_2026`.
 """
 
 import logging
@@ -31,7 +36,9 @@ from sp_api.api.orders.orders_v0 import OrdersV0
 
 from . import logmask
 from .errors import AccessDenied, AmazonError, InvalidInput, NotFound, Unavailable
-from .orders import OrderDataError, format_datetime, parse_order_2026, parse_order_v0
+from .orders import OrderDataError, format_datetime
+from .orders_2026 import parse_order_2026
+from .orders_v0 import parse_order_v0
 
 _logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from amazon_sp import Credentials, SellerConnection, client, ratelimits
+from amazon_sp import Credentials, SellerConnection, auth, ratelimits
 from amazon_sp.sandbox import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
@@ -48,8 +48,8 @@ class FakeClock:
 def fresh_limits_and_tokens():
     """Each test starts with full rate-limit buckets and no cached access token."""
     ratelimits.SHARED_LIMITER.reset()
-    with client._token_cache_lock:
-        client._token_cache.clear()
+    with auth._token_cache_lock:
+        auth._token_cache.clear()
     yield
 
 

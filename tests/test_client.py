@@ -333,3 +333,28 @@ def test_sellers_are_independent(sandbox, credentials):
         eu, "EU", "local", sandbox.url
     ).get_marketplace_participations()
     assert [p.name for p in participations] == ["Amazon.de", "Amazon.fr"]
+
+
+def test_credentials_go_to_a_local_server_on_this_machine_only():
+    from amazon_sp.credentials import local_url_allowed
+
+    for url in (
+        "http://127.0.0.1:8765",
+        "http://127.8.9.10:1",
+        "http://[::1]:8765",
+        "http://localhost:8765",
+        "https://LOCALHOST",
+    ):
+        assert local_url_allowed(url), url
+    for url in (
+        "http://collector.example.com:8765",
+        "http://10.0.0.5:8765",
+        "http://127.0.0.1.example.com",
+        "http://[::2]:1",
+        "",
+        "not a url",
+    ):
+        assert not local_url_allowed(url), url
+    assert local_url_allowed("http://sandbox.lan:8765", ["sandbox.lan"])
+    assert local_url_allowed("http://SANDBOX.lan:8765", [" sandbox.LAN "])
+    assert not local_url_allowed("http://other.lan:8765", ["sandbox.lan"])

@@ -1,5 +1,5 @@
-"""Shipments, cancellation feeds and FBA stock, over HTTP, checked against the
-sandbox and Amazon's models."""
+"""Shipments, feeds and FBA stock (amazon_sp.shipments, .feeds, .inventory), over
+HTTP, checked against the sandbox and Amazon's models."""
 
 from datetime import datetime, timezone
 
@@ -8,15 +8,14 @@ import requests
 from spapi_models import validate_definition, validate_query, validate_response
 
 from amazon_sp import Credentials, InvalidInput, SellerConnection
-from amazon_sp.fulfillment import (
-    Package,
-    confirm_shipment,
-    fba_inventory,
+from amazon_sp.feeds import (
     feed_report,
+    feed_result_document,
     feed_status,
     order_cancellation_feed,
     submit_feed,
 )
+from amazon_sp.inventory import fba_inventory
 from amazon_sp.reader import OrderReader
 from amazon_sp.sandbox import (
     DEFAULT_CLIENT_ID,
@@ -28,6 +27,7 @@ from amazon_sp.sandbox import (
 )
 from amazon_sp.sandbox.faults import Fault
 from amazon_sp.sandbox.generator import generate
+from amazon_sp.shipments import Package, confirm_shipment
 
 US = "ATVPDKIKX0DER"
 CONFIRM = "/orders/v0/orders/{orderId}/shipmentConfirmation"
@@ -184,6 +184,46 @@ def test_cancellation_feed_cancels_what_it_lists(connection, state, sandbox):
     assert feeds[0]["content"] == content.decode()
     with pytest.raises(InvalidInput):
         order_cancellation_feed([(whole["orderId"], "1", "BecauseISaidSo")])
+
+
+def test_any_feed_takes_text_or_bytes_and_feed_options(connection, state):
+    text = '{"header": {"sellerId": "%s"}, "messages": [], "note": "café"}' % (
+        DEFAULT_SELLER_ID
+    )
+    json_feed = submit_feed(
+        connection,
+        "JSON_LISTINGS_FEED",
+        text,
+        "application/json; charset=UTF-8",
+        [US],
+    )
+    pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+    options = {
+        "metadata:orderid": "111-0000000-0000000",
+        "metadata:documenttype": "Invoice",
+    }
+    invoice_feed = submit_feed(
+        connection, "UPLOAD_VAT_INVOICE", pdf, "application/pdf", [US], options
+    )
+    json_create, invoice_create = state.received("feeds.createFeed")
+    for create in (json_create, invoice_create):
+        validate_definition(
+            "feeds_2021-06-30.json", "CreateFeedSpecification", create["body"]
+        )
+    assert "feedOptions" not in json_create["body"]
+    assert invoice_create["body"]["feedOptions"] == options
+    documents = state.feed_documents
+    uploaded = {feed["feedId"]: feed["input"] for feed in state.feeds.values()}
+    assert uploaded[json_feed] == text.encode("utf-8")  # UTF-8, not ISO-8859-1
+    assert uploaded[invoice_feed] == pdf
+    assert [d["contentType"] for d in list(documents.values())[:2]] == [
+        "application/json; charset=UTF-8",
+        "application/pdf",
+    ]
+    status = feed_status(connection, invoice_feed)
+    assert status.status == "DONE"
+    report = feed_result_document(connection, status.result_document_id)
+    assert "Number of records processed" in report
 
 
 def _access_token(sandbox):

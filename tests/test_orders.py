@@ -13,10 +13,10 @@ from amazon_sp.orders import (
     Money,
     OrderDataError,
     OrderStatus,
-    parse_order_2026,
-    parse_order_v0,
     split_discount_tax,
 )
+from amazon_sp.orders_2026 import parse_order_2026
+from amazon_sp.orders_v0 import parse_order_v0
 from amazon_sp.sandbox import default_state
 from amazon_sp.sandbox.generator import OrderGenerator
 from amazon_sp.sandbox.orderdata import (
@@ -291,7 +291,10 @@ def test_the_2026_example_of_the_spapi_notes_matches_its_v0_twin():
         "ShipmentServiceLevelCategory": "Standard",
         "OrderTotal": {"CurrencyCode": "USD", "Amount": "48.03"},
     }  # fmt: skip
-    m = lambda a: {"CurrencyCode": "USD", "Amount": a}
+
+    def m(a):
+        return {"CurrencyCode": "USD", "Amount": a}
+
     v0_item = {
         "ASIN": "B0EXAMPLE1", "SellerSKU": "SKU-RED-M", "OrderItemId": "12345678901234",
         "QuantityOrdered": 2, "QuantityShipped": 0, "ItemPrice": m("39.98"),
@@ -302,7 +305,10 @@ def test_the_2026_example_of_the_spapi_notes_matches_its_v0_twin():
         "GiftWrapTax": m("0.20"), "GiftWrapLevel": "Classic"},
     }  # fmt: skip
     item = parse_order_v0(v0_order, [v0_item]).items[0]
-    usd = lambda a: {"amount": a, "currencyCode": "USD"}
+
+    def usd(a):
+        return {"amount": a, "currencyCode": "USD"}
+
     v2026_item = {
         "orderItemId": "12345678901234", "quantityOrdered": 2,
         "product": {"asin": "B0EXAMPLE1", "sellerSku": "SKU-RED-M"},

@@ -10,7 +10,8 @@ from odoo.tools import config, plaintext2html
 from odoo.addons.amazon_connector import const
 
 import amazon_sp
-from amazon_sp import fulfillment
+from amazon_sp import feeds, inventory
+from amazon_sp.credentials import local_url_allowed, normalise_local_url
 from amazon_sp.orders import OrderDataError
 from amazon_sp.reader import Checkpoint, OrderReader
 
@@ -419,9 +420,7 @@ class AmazonAccount(models.Model):
                 vals[key] = vals[key].strip()
         if vals.get("local_endpoint"):
             try:
-                vals["local_endpoint"] = amazon_sp.client.normalise_local_url(
-                    vals["local_endpoint"]
-                )
+                vals["local_endpoint"] = normalise_local_url(vals["local_endpoint"])
             except ValueError:
                 raise UserError(
                     self.env._(
@@ -440,7 +439,7 @@ class AmazonAccount(models.Model):
             server's configuration file (``amazon_local_endpoint_hosts``).
         """
         allowed = (config.get(const.LOCAL_HOSTS_OPTION) or "").split(",")
-        if not amazon_sp.client.local_url_allowed(url, allowed):
+        if not local_url_allowed(url, allowed):
             raise UserError(
                 self.env._(
                     "The local endpoint %(url)s is not on this machine: the local "
@@ -1432,17 +1431,17 @@ class AmazonAccount(models.Model):
         )
         if not cancellations:
             return True
-        content = fulfillment.order_cancellation_feed(
+        content = feeds.order_cancellation_feed(
             [(c.amazon_order_ref, c.amazon_item_ref, c.reason) for c in cancellations]
         )
         marketplaces = cancellations.sale_order_id.amazon_marketplace_id.mapped(
             "api_ref"
         )
-        feed_id = fulfillment.submit_feed(
+        feed_id = feeds.submit_feed(
             connection,
-            fulfillment.ORDER_ACKNOWLEDGEMENT_FEED,
+            feeds.ORDER_ACKNOWLEDGEMENT_FEED,
             content,
-            fulfillment.TSV,
+            feeds.TSV,
             marketplaces,
         )
         cancellations.write({"state": "submitted", "feed_ref": feed_id})
@@ -1455,7 +1454,7 @@ class AmazonAccount(models.Model):
             [("account_id", "=", self.id), ("state", "=", "submitted")]
         )
         for feed_ref, cancellations in submitted.grouped("feed_ref").items():
-            status = fulfillment.feed_status(connection, feed_ref)
+            status = feeds.feed_status(connection, feed_ref)
             if not status.finished:
                 continue
             if status.status != "DONE":
@@ -1466,7 +1465,7 @@ class AmazonAccount(models.Model):
                     )
                 )
                 continue
-            report = fulfillment.feed_report(connection, status.result_document_id)
+            report = feeds.feed_report(connection, status.result_document_id)
             refused = {(order, item): message for order, item, message in report.errors}
             for cancellation in cancellations:
                 message = refused.get(
@@ -1668,7 +1667,7 @@ class AmazonAccount(models.Model):
         """Units in Amazon's warehouses per SKU, in a marketplace's network."""
         on_hand = {}
         for summary in self._amazon_call(
-            lambda c: fulfillment.fba_inventory(c, marketplace.api_ref),
+            lambda c: inventory.fba_inventory(c, marketplace.api_ref),
             user_error=False,
         ):
             on_hand[summary.sku] = on_hand.get(summary.sku, 0) + summary.on_hand

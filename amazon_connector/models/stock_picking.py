@@ -8,7 +8,7 @@ from odoo.tools import plaintext2html
 from odoo.addons.amazon_connector import const
 
 import amazon_sp
-from amazon_sp.fulfillment import Package, confirm_shipment
+from amazon_sp.shipments import Package, confirm_shipment
 
 _logger = logging.getLogger(__name__)
 
@@ -182,7 +182,7 @@ class StockPicking(models.Model):
         one per destination package (or one for the whole delivery), with the items and
         quantities that left in it.
 
-        :rtype: list[amazon_sp.fulfillment.Package]
+        :rtype: list[amazon_sp.shipments.Package]
         """
         self.ensure_one()
         code, name, method = self.carrier_id._amazon_carrier()

@@ -12,7 +12,7 @@ from odoo import SUPERUSER_ID, Command, api, fields
 
 from odoo.addons.sale.tests.common import SaleCommon
 
-from amazon_sp import client, clock, ratelimits
+from amazon_sp import auth, clock, ratelimits
 from amazon_sp.sandbox import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
@@ -68,8 +68,8 @@ class AmazonCommon(SaleCommon):
         # Every test starts with full rate-limit buckets and no cached access token: the
         # buckets are shared by the process, as Amazon counts per seller.
         ratelimits.SHARED_LIMITER.reset()
-        with client._token_cache_lock:
-            client._token_cache.clear()
+        with auth._token_cache_lock:
+            auth._token_cache.clear()
         # The sandbox outlives the tests' transactions: each test starts with the
         # sellers of the class, no order, no fault and nothing received.
         state = self.sandbox_state

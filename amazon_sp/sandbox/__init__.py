@@ -5,7 +5,8 @@ It serves the Login with Amazon token endpoint and the SP-API operations this pr
 uses, in Amazon's documented JSON, with Amazon's default rate limits, on 127.0.0.1.
 """
 
-from .server import ApiError, Request, Response, Sandbox
+from .protocol import ApiError, Request, Response
+from .server import Sandbox
 from .state import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,

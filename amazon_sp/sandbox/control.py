@@ -39,8 +39,8 @@ from datetime import timedelta
 from ..marketplaces import MARKETPLACES
 from .faults import Fault
 from .generator import generate
-from .orders_api import parse_time
-from .server import ApiError, Response, invalid_input
+from .orderlists import parse_time
+from .protocol import ApiError, Response, invalid_input
 from .state import Seller
 
 

@@ -5,7 +5,7 @@ the LWA token endpoint with operation ``lwa.token``), a given number of times,
 optionally only with some probability (drawn from a seeded generator, so runs are
 repeatable).
 
-Kinds answered instead of the real response:
+Kinds answered instead of the real response (:func:`fault_response` builds them):
 
 - ``throttle``: 429 ``QuotaExceeded`` (Amazon's body, no rate-limit header);
 - ``throttle_empty``: 429 with an empty body (which python-amazon-sp-api does not raise
@@ -32,6 +32,8 @@ Kinds that change the real response:
 import random
 import threading
 from dataclasses import dataclass
+
+from .protocol import ApiError, Response
 
 REPLACING_KINDS = {
     "throttle",
@@ -121,3 +123,58 @@ class FaultPlan:
                 self.injected.append((fault.kind, operation))
                 return fault
         return None
+
+
+def fault_response(kind):
+    """Return the answer that stands for a replacing fault (status None: drop the
+    connection)."""
+    if kind == "reset":
+        return Response(None)
+    if kind == "throttle":
+        return Response(
+            429,
+            ApiError(
+                429,
+                "QuotaExceeded",
+                "You exceeded your quota for the requested resource.",
+            ).body(),
+        )
+    if kind == "throttle_empty":
+        return Response(429, b"")
+    if kind == "server_error":
+        return Response(
+            500,
+            ApiError(
+                500,
+                "InternalFailure",
+                "We encountered an internal error. Please try again.",
+            ).body(),
+        )
+    if kind == "unavailable":
+        return Response(
+            503,
+            ApiError(
+                503, "ServiceUnavailable", "Service temporarily unavailable."
+            ).body(),
+        )
+    if kind == "html_error":
+        return Response(
+            502,
+            "<html><body><h1>502 Bad Gateway</h1></body></html>",
+            content_type="text/html",
+        )
+    if kind == "forbidden_bare":
+        return Response(403, {"message": "Forbidden"})
+    if kind == "expired_token":
+        return Response(
+            403,
+            ApiError(
+                403,
+                "Unauthorized",
+                "Access to requested resource is denied.",
+                "The access token you provided has expired.",
+            ).body(),
+        )
+    if kind == "malformed":
+        return Response(200, b'{"payload": {"Orders": [{"AmazonOrderId": "')
+    raise ValueError(kind)

@@ -5,7 +5,7 @@ Only the ``refresh_token`` grant is served. Errors use LWA's OAuth 2.0 body (``{
 ..., "error_description": ...}``), not SP-API's ``errors`` list.
 """
 
-from .server import Response
+from .protocol import Response
 
 
 def _oauth_error(status, error, description):

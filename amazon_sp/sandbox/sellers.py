@@ -1,6 +1,6 @@
 """Sellers API v1 as the sandbox serves it (getMarketplaceParticipations)."""
 
-from .server import Response
+from .protocol import Response
 from .state import NON_AMAZON_MARKETPLACE, marketplace_payload
 
 

@@ -1,5 +1,9 @@
 """The local SP-API sandbox's HTTP server: routing, authentication, rate limits,
-recording.
+faults, recording.
+
+It wires the handler modules (:data:`HANDLERS`) to a router; what each API answers is
+in its own module, and the pieces they share (requests, responses, errors, routes) in
+:mod:`.protocol`.
 
 It listens on 127.0.0.1 only. SP-API paths are served as Amazon serves them, optionally
 behind a region prefix (``/na``, ``/eu``, ``/fe``) that stands for Amazon's regional
@@ -13,118 +17,41 @@ import re
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from .faults import REPLACING_KINDS
+from . import (
+    control,
+    feeds,
+    inventory,
+    lwa,
+    orders_2026,
+    orders_v0,
+    sellers,
+    shipments,
+    tokens,
+)
+from .faults import REPLACING_KINDS, fault_response
+from .protocol import ApiError, Request, Response, Router, path_matches
 
 _logger = logging.getLogger(__name__)
 
 REGION_PREFIX = re.compile(r"^/(na|eu|fe)(?=/)")
 
-
-class ApiError(Exception):
-    """An error answered in SP-API's ``{"errors": [...]}`` shape."""
-
-    def __init__(self, status, code, message, details=""):
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.details = details
-
-    def body(self):
-        return {
-            "errors": [
-                {"code": self.code, "message": self.message, "details": self.details}
-            ]
-        }
-
-
-def invalid_input(message, details=""):
-    return ApiError(400, "InvalidInput", message, details)
-
-
-@dataclass
-class Request:
-    method: str
-    path: str
-    query: dict
-    headers: dict
-    body: bytes
-    region: str = None
-    params: dict = field(default_factory=dict)
-    seller: object = None
-    token: object = None
-    operation: str = None
-
-    def arg(self, name, default=None):
-        values = self.query.get(name)
-        return values[-1] if values else default
-
-    def csv(self, name):
-        """Return a comma-separated (or repeated) query parameter as a list."""
-        values = []
-        for value in self.query.get(name, []):
-            values.extend(v for v in value.split(",") if v)
-        return values
-
-    def json(self):
-        if not self.body:
-            return {}
-        try:
-            data = json.loads(self.body)
-        except ValueError:
-            raise invalid_input("The request body is not valid JSON.") from None
-        if not isinstance(data, dict):
-            raise invalid_input("The request body must be a JSON object.")
-        return data
-
-    def form(self):
-        return {
-            k: v[-1] for k, v in parse_qs(self.body.decode("utf-8", "replace")).items()
-        }
-
-
-@dataclass
-class Response:
-    status: int = 200
-    body: object = None  # dict/list (JSON), bytes, str, or None
-    headers: dict = field(default_factory=dict)
-    content_type: str = "application/json"
-
-
-@dataclass
-class Route:
-    method: str
-    pattern: re.Pattern
-    handler: object
-    operation: str = (
-        None  # <api>.<operationId>; None for non-SP-API routes (LWA, control)
-    )
-    spapi: bool = True
-
-
-class Router:
-    def __init__(self):
-        self.routes = []
-
-    def add(self, method, path, handler, operation=None, spapi=True):
-        """Register a handler for ``path``, where ``{name}`` matches one path
-        segment."""
-        regex = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path) + "$"
-        self.routes.append(Route(method, re.compile(regex), handler, operation, spapi))
-
-    def match(self, method, path):
-        allowed = False
-        for route in self.routes:
-            match = route.pattern.match(path)
-            if match:
-                if route.method == method:
-                    return route, match.groupdict()
-                allowed = True
-        return None, allowed
+HANDLERS = (
+    lwa,
+    sellers,
+    orders_v0,
+    orders_2026,
+    tokens,
+    shipments,
+    feeds,
+    inventory,
+    control,
+)
+"""The handler modules, one per API (and the control interface), each with a
+``register(router)`` that adds its routes. Serving one more Amazon API: one handler
+module, one line here. Routes are tried in this order."""
 
 
 class Sandbox:
@@ -135,12 +62,9 @@ class Sandbox:
     """
 
     def __init__(self, state, port=0, host="127.0.0.1"):
-        # Imported here: the route modules import this one.
-        from . import control, fulfillment, lwa, orders_api, sellers
-
         self.state = state
         self.router = Router()
-        for module in (lwa, sellers, orders_api, fulfillment, control):
+        for module in HANDLERS:
             module.register(self.router)
         handler = type("Handler", (_Handler,), {"sandbox": self})
         self.httpd = ThreadingHTTPServer((host, port), handler)
@@ -272,7 +196,7 @@ class Sandbox:
                 403, "Unauthorized", "Access to requested resource is denied."
             )
         if token.restricted is not None and not any(
-            method == request.method and _path_matches(pattern, request.path)
+            method == request.method and path_matches(pattern, request.path)
             for method, pattern, _elements in token.restricted
         ):
             # A restricted data token is good only for the resources it was made for.
@@ -356,67 +280,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
-
-
-def _path_matches(pattern, path):
-    """Whether ``path`` matches ``pattern``, where ``{name}`` stands for one segment."""
-    regex = "^" + re.sub(r"\\\{[^/]+\\\}", "[^/]+", re.escape(pattern)) + "$"
-    return re.match(regex, path) is not None
-
-
-def fault_response(kind):
-    """Return the answer that stands for a replacing fault (status None: drop the
-    connection)."""
-    if kind == "reset":
-        return Response(None)
-    if kind == "throttle":
-        return Response(
-            429,
-            ApiError(
-                429,
-                "QuotaExceeded",
-                "You exceeded your quota for the requested resource.",
-            ).body(),
-        )
-    if kind == "throttle_empty":
-        return Response(429, b"")
-    if kind == "server_error":
-        return Response(
-            500,
-            ApiError(
-                500,
-                "InternalFailure",
-                "We encountered an internal error. Please try again.",
-            ).body(),
-        )
-    if kind == "unavailable":
-        return Response(
-            503,
-            ApiError(
-                503, "ServiceUnavailable", "Service temporarily unavailable."
-            ).body(),
-        )
-    if kind == "html_error":
-        return Response(
-            502,
-            "<html><body><h1>502 Bad Gateway</h1></body></html>",
-            content_type="text/html",
-        )
-    if kind == "forbidden_bare":
-        return Response(403, {"message": "Forbidden"})
-    if kind == "expired_token":
-        return Response(
-            403,
-            ApiError(
-                403,
-                "Unauthorized",
-                "Access to requested resource is denied.",
-                "The access token you provided has expired.",
-            ).body(),
-        )
-    if kind == "malformed":
-        return Response(200, b'{"payload": {"Orders": [{"AmazonOrderId": "')
-    raise ValueError(kind)
 
 
 def _decoded(request):
