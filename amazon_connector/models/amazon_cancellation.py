@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import plaintext2html
 
-from odoo.addons.amazon_connector import const
+from .. import const
 
 
 class AmazonCancellation(models.Model):
@@ -13,7 +13,6 @@ class AmazonCancellation(models.Model):
 
     account_id = fields.Many2one(
         comodel_name="amazon.account",
-        string="Account",
         required=True,
         index=True,
         ondelete="cascade",
@@ -26,9 +25,7 @@ class AmazonCancellation(models.Model):
     )
     amazon_order_ref = fields.Char(string="Amazon Order", required=True)
     amazon_item_ref = fields.Char(string="Amazon Item", required=True)
-    reason = fields.Selection(
-        string="Reason", selection=const.CANCEL_REASON_SELECTION, required=True
-    )
+    reason = fields.Selection(selection=const.CANCEL_REASON_SELECTION, required=True)
     state = fields.Selection(
         string="Status",
         selection=[

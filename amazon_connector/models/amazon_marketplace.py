@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from odoo.addons.amazon_connector import const
+from .. import const
 
 
 class AmazonMarketplace(models.Model):
@@ -13,15 +13,17 @@ class AmazonMarketplace(models.Model):
         "A marketplace with this Amazon marketplace ID already exists.",
     )
 
-    name = fields.Char(string="Name", help="E.g. Amazon.de", required=True)
+    name = fields.Char(help="E.g. Amazon.de", required=True)
     code = fields.Char(
         string="Country Code",
         help="ISO 3166-1 code of the marketplace's country, e.g. DE.",
         required=True,
         size=2,
     )
-    country_id = fields.Many2one(comodel_name="res.country", string="Country")
-    domain = fields.Char(string="Domain", help="E.g. www.amazon.de")
+    country_id = fields.Many2one(
+        comodel_name="res.country",
+    )
+    domain = fields.Char(help="E.g. www.amazon.de")
     api_ref = fields.Char(
         string="Marketplace ID",
         help="Amazon's identifier of the marketplace (MarketplaceId), e.g. "
@@ -30,14 +32,12 @@ class AmazonMarketplace(models.Model):
         index=True,
     )
     region = fields.Selection(
-        string="Region",
         help="The Selling Partner API region that serves this marketplace.",
         selection=const.REGION_SELECTION,
         required=True,
     )
     currency_id = fields.Many2one(
         comodel_name="res.currency",
-        string="Currency",
         help="The marketplace's default currency.",
         required=True,
     )

@@ -16,7 +16,6 @@ class AmazonOffer(models.Model):
 
     account_id = fields.Many2one(
         comodel_name="amazon.account",
-        string="Account",
         required=True,
         index=True,
         ondelete="cascade",
@@ -27,7 +26,6 @@ class AmazonOffer(models.Model):
     )
     marketplace_id = fields.Many2one(
         comodel_name="amazon.marketplace",
-        string="Marketplace",
         help="The marketplace where the offer was first seen.",
         domain="[('id', 'in', available_marketplace_ids)]",
     )
@@ -36,7 +34,6 @@ class AmazonOffer(models.Model):
     )
     product_id = fields.Many2one(
         comodel_name="product.product",
-        string="Product",
         help="The product sold under this SKU. Amazon orders of this SKU are imported "
         "with this product.",
         required=True,

@@ -15,7 +15,6 @@ class AmazonOrderFailure(models.Model):
 
     account_id = fields.Many2one(
         comodel_name="amazon.account",
-        string="Account",
         required=True,
         index=True,
         ondelete="cascade",
@@ -25,10 +24,9 @@ class AmazonOrderFailure(models.Model):
     )
     amazon_order_ref = fields.Char(string="Amazon Reference", required=True, index=True)
     marketplace_id = fields.Many2one(
-        comodel_name="amazon.marketplace", string="Marketplace"
+        comodel_name="amazon.marketplace",
     )
     reason = fields.Text(
-        string="Reason",
         help="Why the order could not be imported, and what to fix.",
         required=True,
     )
@@ -44,9 +42,9 @@ class AmazonOrderFailure(models.Model):
         default="failed",
         index=True,
     )
-    attempts = fields.Integer(string="Attempts", default=1)
-    first_failure = fields.Datetime(string="First Failure", default=fields.Datetime.now)
-    last_attempt = fields.Datetime(string="Last Attempt", default=fields.Datetime.now)
+    attempts = fields.Integer(default=1)
+    first_failure = fields.Datetime(default=fields.Datetime.now)
+    last_attempt = fields.Datetime(default=fields.Datetime.now)
     sale_order_id = fields.Many2one(
         comodel_name="sale.order", string="Sales Order", readonly=True
     )
@@ -70,7 +68,7 @@ class AmazonOrderFailure(models.Model):
             logs |= importer._amazon_retry_failures_now(failures.sudo())
         if len(logs) != 1:
             return True
-        action = logs.account_id._amazon_log_notification(logs)
+        action = logs._amazon_notification()
         # Show the list as it now stands (imported orders leave "To Retry").
         action["params"]["next"] = {"type": "ir.actions.client", "tag": "soft_reload"}
         return action

@@ -1,6 +1,8 @@
+import time
+
 from odoo import api, fields, models
 
-from odoo.addons.amazon_connector import const
+from .. import const
 
 
 class AmazonSyncLog(models.Model):
@@ -11,7 +13,6 @@ class AmazonSyncLog(models.Model):
 
     account_id = fields.Many2one(
         comodel_name="amazon.account",
-        string="Account",
         required=True,
         index=True,
         ondelete="cascade",
@@ -20,7 +21,6 @@ class AmazonSyncLog(models.Model):
         related="account_id.company_id", store=True, index=True
     )
     trigger = fields.Selection(
-        string="Trigger",
         selection=[
             ("cron", "Scheduled"),
             ("manual", "Sync Orders"),
@@ -31,7 +31,6 @@ class AmazonSyncLog(models.Model):
         required=True,
     )
     status = fields.Selection(
-        string="Status",
         selection=[
             ("running", "Running"),
             ("done", "Done"),
@@ -57,13 +56,93 @@ class AmazonSyncLog(models.Model):
     orders_skipped = fields.Integer(string="Skipped")
     orders_failed = fields.Integer(string="Failed")
     api_calls = fields.Integer(string="API Calls")
-    throttled = fields.Integer(string="Throttled", help="429 answers from Amazon.")
+    throttled = fields.Integer(help="429 answers from Amazon.")
     wait_seconds = fields.Float(
         string="Waits (s)",
         help="Seconds spent waiting for Amazon's rate limits and retries.",
         digits=(16, 1),
     )
-    message = fields.Text(string="Message")
+    message = fields.Text()
+
+    # === BUSINESS METHODS === #
+
+    @api.model
+    def _amazon_locked(self, account, trigger):
+        """The log of a run that found the account's import busy; nothing is written.
+
+        :rtype: amazon.sync.log
+        """
+        return self.new(
+            {
+                "account_id": account.id,
+                "trigger": trigger,
+                "status": "locked",
+                "message": self.env._(
+                    "Another run is importing this account's orders right now; they "
+                    "appear when it is done."
+                ),
+            }
+        )
+
+    def _amazon_finish(self, status, totals, connection, started, message):
+        """Write what a run did: its status, counts, SP-API calls and duration.
+
+        :param dict totals: ``created``, ``updated``, ``skipped``, ``failed``.
+        :param amazon_sp.SellerConnection connection: the run's connection (its call
+            counters).
+        :param float started: ``time.monotonic()`` when the run began.
+        """
+        stats = connection.stats.snapshot()
+        self.write(
+            {
+                "status": status,
+                "duration": time.monotonic() - started,
+                "orders_created": totals["created"],
+                "orders_updated": totals["updated"],
+                "orders_skipped": totals["skipped"],
+                "orders_failed": totals["failed"],
+                "api_calls": stats["total_calls"],
+                "throttled": sum(stats["throttled"].values()),
+                "wait_seconds": stats["waited"],
+                "message": message or False,
+            }
+        )
+
+    def _amazon_notification(self):
+        """A notification that sums the run up, for the user who started it."""
+        self.ensure_one()
+        message = self.env._(
+            "%(created)s created, %(updated)s updated, %(skipped)s unchanged or "
+            "skipped, %(failed)s failed.",
+            created=self.orders_created,
+            updated=self.orders_updated,
+            skipped=self.orders_skipped,
+            failed=self.orders_failed,
+        )
+        kind = {
+            "done": "success",
+            "partial": "info",
+            "locked": "info",
+            "throttled": "warning",
+        }.get(self.status, "danger")
+        if self.status == "locked":
+            message = self.message
+        else:
+            if self.status == "partial":
+                message += " " + self.env._("More orders are imported at the next run.")
+            if self.message:
+                message += "\n" + self.message
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Amazon orders"),
+                "message": message,
+                "type": kind,
+                "sticky": kind in ("warning", "danger"),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     @api.autovacuum
     def _gc_old_logs(self):

@@ -25,7 +25,6 @@ class AmazonSyncState(models.Model):
 
     account_id = fields.Many2one(
         comodel_name="amazon.account",
-        string="Account",
         required=True,
         index=True,
         ondelete="cascade",
@@ -45,7 +44,7 @@ class AmazonSyncState(models.Model):
     )
     checkpoint = fields.Json(help="Where the current window resumes.")
     last_run = fields.Datetime(
-        string="Last Run", help="When the last run of this job for the account began."
+        help="When the last run of this job for the account began."
     )
     # The history import of the orders job: orders created in a period.
     history_start = fields.Datetime(string="History From")

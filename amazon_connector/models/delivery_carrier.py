@@ -2,7 +2,7 @@ import re
 
 from odoo import api, fields, models
 
-from odoo.addons.amazon_connector import const
+from .. import const
 
 
 class DeliveryCarrier(models.Model):
@@ -18,7 +18,6 @@ class DeliveryCarrier(models.Model):
         readonly=False,
     )
     amazon_shipping_method = fields.Char(
-        string="Amazon Shipping Method",
         help="The shipping method Amazon is told about (the carrier's name if empty), "
         "e.g. 'UPS Ground'.",
     )

@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from odoo.addons.amazon_connector import const
+from .. import const
 
 MODULE = "amazon_connector"
 

@@ -5,7 +5,6 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     amazon_buyer_key = fields.Char(
-        string="Amazon Buyer Key",
         help="Identifies the Amazon buyer (or delivery address) this contact was "
         "created for, so that later orders of the same buyer find it again.",
         index="btree_not_null",

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.amazon_connector import const
+from .. import const
 
 
 class SaleOrder(models.Model):
@@ -14,7 +14,6 @@ class SaleOrder(models.Model):
 
     amazon_account_id = fields.Many2one(
         comodel_name="amazon.account",
-        string="Amazon Account",
         index="btree_not_null",
         readonly=True,
         copy=False,
@@ -36,14 +35,11 @@ class SaleOrder(models.Model):
         copy=False,
     )
     amazon_status = fields.Selection(
-        string="Amazon Status",
         selection=const.ORDER_STATUS_SELECTION,
         readonly=True,
         copy=False,
     )
-    amazon_last_update = fields.Datetime(
-        string="Amazon Last Update", readonly=True, copy=False
-    )
+    amazon_last_update = fields.Datetime(readonly=True, copy=False)
     amazon_order_total = fields.Monetary(
         string="Amazon Total",
         help="The order's total as Amazon reports it.",

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from odoo.addons.amazon_connector import const
+from .. import const
 
 
 class SaleOrderLine(models.Model):
@@ -28,14 +28,14 @@ class SaleOrderLine(models.Model):
     def _compute_price_unit(self):
         """Override of `sale` to keep Amazon's price on Amazon lines, whatever is
         edited on them (a quantity, a partial cancellation): the buyer paid it."""
-        super(
+        return super(
             SaleOrderLine, self.filtered(lambda line: not line.amazon_line_kind)
         )._compute_price_unit()
 
     def _compute_discount(self):
         """Override of `sale` to keep pricelist discounts off Amazon lines: their
         price already is what the buyer paid."""
-        super(
+        return super(
             SaleOrderLine, self.filtered(lambda line: not line.amazon_line_kind)
         )._compute_discount()
 

@@ -5,10 +5,10 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
-from odoo.addons.amazon_connector import const
-
 import amazon_sp
 from amazon_sp.shipments import Package, confirm_shipment
+
+from .. import const
 
 _logger = logging.getLogger(__name__)
 

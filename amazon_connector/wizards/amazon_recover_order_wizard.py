@@ -3,7 +3,7 @@ import re
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from odoo.addons.amazon_connector import const
+from .. import const
 
 
 class AmazonRecoverOrderWizard(models.TransientModel):
