@@ -32,6 +32,4 @@
         "wizards/amazon_wizard_views.xml",
         "views/amazon_menus.xml",
     ],
-    "installable": True,
-    "application": False,
 }

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import file_open, mute_logger
 
-from odoo.addons.amazon_connector.tests.common import (
+from .common import (
     EU_REFRESH_TOKEN,
     EU_SELLER_ID,
     AmazonCommon,

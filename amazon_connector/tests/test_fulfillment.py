@@ -9,16 +9,16 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.amazon_connector.tests.common import (
+from amazon_sp.sandbox.control import change_order
+from amazon_sp.sandbox.faults import Fault
+
+from .common import (
     DEFAULT_SELLER_ID,
     EU_SELLER_ID,
     AmazonImportCommon,
     make_order,
     time_travel,
 )
-
-from amazon_sp.sandbox.control import change_order
-from amazon_sp.sandbox.faults import Fault
 
 DE = "A1PA6795UKMFR9"
 
@@ -81,7 +81,7 @@ class TestAmazonFulfillment(AmazonImportCommon):
             "stock.backorder.confirmation"
         ):
             wizard = Form(
-                self.env[action["res_model"]].with_context(action["context"])
+                self.env[action["res_model"]].with_context(**action["context"])
             ).save()
             return wizard.process() if backorder else wizard.process_cancel_backorder()
         return action
@@ -520,7 +520,7 @@ class TestAmazonFulfillment(AmazonImportCommon):
     def _cancel_wizard(self, so):
         action = so.action_cancel()
         self.assertEqual(action["res_model"], "amazon.order.cancel.wizard")
-        return Form(self.env[action["res_model"]].with_context(action["context"]))
+        return Form(self.env[action["res_model"]].with_context(**action["context"]))
 
     def test_cancelling_several_selected_orders_cancels_them_all(self):
         order_a, so_a = self._import({"sku": "MUG-1", "price": 9.99, "tax": 1.6})
@@ -664,7 +664,7 @@ class TestAmazonFulfillment(AmazonImportCommon):
         picking.move_ids.quantity = 1
         action = picking.button_validate()
         wizard = (
-            self.env[action["res_model"]].with_context(action["context"]).create({})
+            self.env[action["res_model"]].with_context(**action["context"]).create({})
         )
         wizard.action_cancel_orders()
         self._send()

@@ -11,15 +11,15 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.amazon_connector.tests.common import (
+from amazon_sp.sandbox import DEFAULT_SELLER_ID, Seller
+from amazon_sp.sandbox.faults import Fault
+
+from .common import (
     EU_SELLER_ID,
     AmazonImportCommon,
     iso,
     make_order,
 )
-
-from amazon_sp.sandbox import DEFAULT_SELLER_ID, Seller
-from amazon_sp.sandbox.faults import Fault
 
 MODELS = Path(__file__).resolve().parents[2].parent / "shared" / "spapi-models"
 
@@ -226,7 +226,7 @@ class TestAmazonImport(AmazonImportCommon):
         so = self._sale_order(order)
         lines = so.order_line
         self.assertEqual(
-            [(l.amazon_line_kind, l.product_id) for l in lines],
+            [(line.amazon_line_kind, line.product_id) for line in lines],
             [
                 ("item", self.mug),
                 ("shipping", standard),
@@ -265,7 +265,7 @@ class TestAmazonImport(AmazonImportCommon):
         self._put(EU_SELLER_ID, order)
         self._sync()
         shipping = self._sale_order(order).order_line.filtered(
-            lambda l: l.amazon_line_kind == "shipping"
+            lambda line: line.amazon_line_kind == "shipping"
         )
         self.assertEqual(
             shipping.product_id,
@@ -403,7 +403,7 @@ class TestAmazonImport(AmazonImportCommon):
         self._put(DEFAULT_SELLER_ID, order)
         self._sync(self.account)
         so = self._sale_order(order, self.account)
-        item = so.order_line.filtered(lambda l: l.amazon_line_kind == "item")
+        item = so.order_line.filtered(lambda line: line.amazon_line_kind == "item")
         self.assertAlmostEqual(
             item.price_unit, 17.99, places=2
         )  # net, after the promotion
@@ -970,7 +970,7 @@ class TestAmazonImport(AmazonImportCommon):
         self.assertEqual(action["res_model"], "amazon.cancel.request.wizard")
         wizard = (
             self.env["amazon.cancel.request.wizard"]
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({})
         )
         self.assertIn("Wrong colour", wizard.message)

@@ -4,16 +4,16 @@ from odoo.exceptions import LockError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.amazon_connector.tests.common import (
+from amazon_sp.sandbox import DEFAULT_SELLER_ID
+from amazon_sp.sandbox.faults import Fault
+
+from .common import (
     EU_SELLER_ID,
     AmazonImportCommon,
     cron_run,
     make_order,
     time_travel,
 )
-
-from amazon_sp.sandbox import DEFAULT_SELLER_ID
-from amazon_sp.sandbox.faults import Fault
 
 
 @tagged("post_install", "-at_install")

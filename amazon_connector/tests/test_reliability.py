@@ -36,8 +36,14 @@ from odoo.sql_db import close_db, db_connect
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL, config
 
-from odoo.addons.amazon_connector.tests import figures
-from odoo.addons.amazon_connector.tests.common import (
+from amazon_sp import ratelimits
+from amazon_sp.sandbox import DEFAULT_CLIENT_SECRET, DEFAULT_REFRESH_TOKEN
+from amazon_sp.sandbox.faults import KINDS, Fault, FaultPlan
+from amazon_sp.sandbox.generator import generate
+from amazon_sp.sandbox.orderdata import becomes_sales_order
+
+from . import figures
+from .common import (
     EU_REFRESH_TOKEN,
     EU_SELLER_ID,
     AmazonImportCommon,
@@ -45,12 +51,6 @@ from odoo.addons.amazon_connector.tests.common import (
     make_order,
     time_travel,
 )
-
-from amazon_sp import ratelimits
-from amazon_sp.sandbox import DEFAULT_CLIENT_SECRET, DEFAULT_REFRESH_TOKEN
-from amazon_sp.sandbox.faults import KINDS, Fault, FaultPlan
-from amazon_sp.sandbox.generator import generate
-from amazon_sp.sandbox.orderdata import becomes_sales_order
 
 WORKER = Path(__file__).with_name("reliability_worker.py")
 TEMPLATE_DB = "AMAZON_CONNECTOR_TEMPLATE_DB"  # set by run-tests
@@ -212,7 +212,7 @@ class ScratchDatabase:
         self.name = name
 
     @classmethod
-    def create(cls, suffix):
+    def new(cls, suffix):
         template = os.environ[TEMPLATE_DB]
         name = f"{template}_{suffix}_{os.getpid()}"
         cls._admin(
@@ -295,7 +295,7 @@ class ProcessesCommon(ReliabilityCommon):
             )
 
     def _scratch(self, suffix):
-        database = ScratchDatabase.create(suffix)
+        database = ScratchDatabase.new(suffix)
         self.addCleanup(database.drop)
         _worker(
             database,
@@ -720,11 +720,9 @@ class TestReliabilitySecurity(JsonRpcMixin, HttpCase, AmazonImportCommon):
             account = env["amazon.account"].browse(self.eu_account.id)
             leaks = 0
             for field in ("lwa_client_secret", "refresh_token", "lwa_client_id"):
-                try:
+                with contextlib.suppress(AccessError):
                     account.read([field])
                     leaks += 1
-                except AccessError:
-                    pass
             if user == self.other_user:
                 for model, record in (
                     ("amazon.account", self.eu_account),
@@ -733,11 +731,9 @@ class TestReliabilitySecurity(JsonRpcMixin, HttpCase, AmazonImportCommon):
                 ):
                     if env[model].search_count([("id", "=", record.id)]):
                         leaks += 1
-                    try:
+                    with contextlib.suppress(AccessError):
                         env[model].browse(record.id).read(["display_name"])
                         leaks += 1
-                    except AccessError:
-                        pass
             rows.append({"channel": "ORM", "user": label, "leaks": leaks})
         # Over JSON-RPC, with a password, as an integration would.
         for login, password, label in (

@@ -5,8 +5,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import config
 
-from odoo.addons.amazon_connector import const
-from odoo.addons.amazon_connector.tests.common import AmazonCommon, JsonRpcMixin
+from .. import const
+from .common import AmazonCommon, JsonRpcMixin
 
 
 @tagged("post_install", "-at_install")
@@ -222,9 +222,9 @@ class TestAmazonSecurity(AmazonCommon):
         )
 
     def test_an_amazon_manager_who_is_no_stock_user_can_import(self):
-        from odoo.addons.amazon_connector.tests.common import make_order
-
         from amazon_sp.sandbox import DEFAULT_SELLER_ID
+
+        from .common import make_order
 
         self.env.ref("base.USD").active = True
         order = make_order(

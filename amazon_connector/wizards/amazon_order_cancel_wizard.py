@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from odoo.addons.amazon_connector import const
+from .. import const
 
 
 class AmazonOrderCancelWizard(models.TransientModel):
@@ -18,7 +18,6 @@ class AmazonOrderCancelWizard(models.TransientModel):
     )
     amazon_order_count = fields.Integer(compute="_compute_amazon_order_count")
     reason = fields.Selection(
-        string="Reason",
         help="Amazon shows the buyer why the order is cancelled.",
         selection=const.CANCEL_REASON_SELECTION,
         required=True,
@@ -40,7 +39,7 @@ class AmazonOrderCancelWizard(models.TransientModel):
             values["line_ids"] = [
                 fields.Command.set(
                     order._amazon_item_lines()
-                    .filtered(lambda l: not l.qty_delivered)
+                    .filtered(lambda line: not line.qty_delivered)
                     .ids
                 )
             ]
