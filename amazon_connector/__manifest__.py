@@ -32,4 +32,9 @@
         "wizards/amazon_wizard_views.xml",
         "views/amazon_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "amazon_connector/static/tests/tours/**/*",
+        ],
+    },
 }

@@ -1,7 +1,9 @@
 import contextlib
 import copy
 import json
+import os
 import time
+import unittest
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from unittest.mock import patch
@@ -135,6 +137,23 @@ def cron_run(case, xmlid, seconds):
         )
         cron, progress = cron.with_env(env)._add_progress()
         yield cron.env, progress
+
+
+REQUIRE_BROWSER = "AMAZON_CONNECTOR_REQUIRE_BROWSER"
+
+
+class TourMixin:
+    """Browser tours (``HttpCase.start_tour`` in Chromium) that fail instead of being
+    skipped where a browser is required (CI sets ``AMAZON_CONNECTOR_REQUIRE_BROWSER``):
+    Odoo skips a tour silently when Chromium or websocket-client is missing."""
+
+    def start_tour(self, *args, **kwargs):
+        try:
+            return super().start_tour(*args, **kwargs)
+        except unittest.SkipTest as skip:
+            if os.environ.get(REQUIRE_BROWSER):
+                self.fail(f"The browser tour could not run: {skip}")
+            raise
 
 
 class JsonRpcMixin:
