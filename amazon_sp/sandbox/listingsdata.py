@@ -56,7 +56,7 @@ def new_item(
     channel=FBM,
     region="NA",
     barcode="",
-    barcode_type="",
+    barcode_type="EAN",
     product_type="PRODUCT",
     issues=(),
     buyable=True,
