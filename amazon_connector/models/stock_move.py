@@ -10,7 +10,8 @@ class StockMove(models.Model):
         """Override of `stock` to send the stock of Amazon offers soon: a confirmed
         delivery takes from what Amazon may sell."""
         moves = super()._action_confirm(*args, **kwargs)
-        self._amazon_stock_changed()
+        # Confirming merges moves: some of these may be gone.
+        (moves | self.exists())._amazon_stock_changed()
         return moves
 
     def _action_done(self, *args, **kwargs):
