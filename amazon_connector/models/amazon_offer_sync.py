@@ -135,33 +135,30 @@ class AmazonOffer(models.Model):
         offer = self.sudo()
         offer._amazon_store_values(account.sudo()._amazon_offer_values(offer))
         patches = []
-        if offer.sends_stock:
-            patches.append(
-                listings.quantity_patch(
-                    offer.odoo_quantity, offer.odoo_handling_time or None
+        try:
+            if offer.sends_stock:
+                patches.append(
+                    listings.quantity_patch(
+                        offer.odoo_quantity, offer.odoo_handling_time or None
+                    )
                 )
-            )
-        if offer.sends_price:
-            patches.append(listings.price_patch(*offer._amazon_price_args()))
+            if offer.sends_price:
+                patches.append(listings.price_patch(*offer._amazon_price_args()))
+        except amazon_sp.InvalidInput as error:
+            raise UserError(error.message) from None
         if not patches:
             raise UserError(offer._amazon_nothing_to_send())
-        try:
-            submission = account._amazon_call(
-                lambda c: listings.patch_listing(
-                    c,
-                    account.sudo().seller_id,
-                    offer.sku,
-                    [
-                        (
-                            offer.marketplace_id or account._amazon_main_marketplace()
-                        ).api_ref
-                    ],
-                    patches,
-                    issue_locale=account._amazon_issue_locale(),
-                )
+        marketplace = offer.marketplace_id or account._amazon_main_marketplace()
+        submission = account._amazon_call(
+            lambda c: listings.patch_listing(
+                c,
+                account.sudo().seller_id,
+                offer.sku,
+                [marketplace.api_ref],
+                patches,
+                issue_locale=account._amazon_issue_locale(),
             )
-        except amazon_sp.InvalidInput as error:
-            raise UserError(str(error)) from None
+        )
         results = []
         outcome = "accepted" if submission.accepted else "refused"
         texts = [issue.text for issue in submission.issues]
