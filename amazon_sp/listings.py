@@ -137,14 +137,14 @@ def search_listings(
         base["withIssueSeverity"] = ",".join(with_issue_severity)
     if issue_locale:
         base["issueLocale"] = issue_locale
-    chunks = (
-        [
-            list(skus)[i : i + SEARCH_PAGE_SIZE]
+    if skus is None:
+        chunks = [None]
+    else:
+        skus = list(skus)
+        chunks = [
+            skus[i : i + SEARCH_PAGE_SIZE]
             for i in range(0, len(skus), SEARCH_PAGE_SIZE)
         ]
-        if skus is not None
-        else [None]
-    )
     listings = []
     total = 0
     truncated = False
