@@ -175,6 +175,8 @@ LISTINGS_BATCH = 1000
 LISTINGS_IMPORT_DAYS = 7
 # Minutes before the import looks again at a report Amazon is still making.
 LISTINGS_REPORT_POLL_MINUTES = 2
+# Minutes before a listings import that Amazon throttled or could not answer runs again.
+LISTINGS_RETRY_MINUTES = 15
 # Seconds a click on "Import listings" waits for Amazon's reports.
 LISTINGS_INTERACTIVE_WAIT = 20
 # Refused offers an activity lists by name, at most (the others are counted).

@@ -117,11 +117,16 @@ class AmazonAccount(models.Model):
     def _cron_import_listings(self):
         """Scheduled action: import the listings of every account that imports them,
         weekly (and read the reports Amazon was still making)."""
-        self._amazon_run_accounts(
-            "listings",
-            lambda account, seconds: account._amazon_import_listings(seconds) or True,
-            [("listings_import", "=", True)],
-        )
+
+        def work(account, seconds):
+            try:
+                account._amazon_import_listings(seconds)
+            except amazon_sp.AmazonError as error:
+                # Logged, told to a person where one must act, tried again soon.
+                _logger.debug("Listings import of account %s: %s", account.id, error)
+            return True
+
+        self._amazon_run_accounts("listings", work, [("listings_import", "=", True)])
 
     def _amazon_import_listings(self, time_budget, force=False, wait=0):
         """Request the listings reports when due, read those Amazon made.
@@ -151,10 +156,12 @@ class AmazonAccount(models.Model):
                 > fields.Datetime.now() - timedelta(days=const.LISTINGS_IMPORT_DAYS)
             ):
                 return True
-            checkpoint = self._amazon_request_listings(connection)
-            state.checkpoint = checkpoint
-            self._amazon_commit()
+        cron = self.env.ref("amazon_connector.ir_cron_import_listings").sudo()
         try:
+            if not checkpoint.get("reports"):
+                checkpoint = self._amazon_request_listings(connection)
+                state.checkpoint = checkpoint
+                self._amazon_commit()
             finished = self._amazon_read_listings(
                 connection, state, checkpoint, deadline, wait
             )
@@ -162,10 +169,16 @@ class AmazonAccount(models.Model):
             _logger.info("Listings import of account %s waits: %s", self.id, error)
             if error.account_wide:
                 self._amazon_notify_problem(self._amazon_error_message(error))
+            elif error.retryable:
+                # Throttled or unreachable: sooner than next week's run.
+                cron._trigger(
+                    fields.Datetime.now()
+                    + timedelta(minutes=const.LISTINGS_RETRY_MINUTES)
+                )
             self._amazon_commit()
             raise
         if not finished:
-            self.env.ref("amazon_connector.ir_cron_import_listings").sudo()._trigger(
+            cron._trigger(
                 fields.Datetime.now()
                 + timedelta(minutes=const.LISTINGS_REPORT_POLL_MINUTES)
             )

@@ -108,7 +108,7 @@ class AmazonAccount(models.Model):
         """Send the stock and prices that changed now, and say what was sent."""
         self.ensure_one()
         self._amazon_check_manager()
-        summary = self.sudo()._amazon_send_offers(
+        summary = self._amazon_as_importer()._amazon_send_offers(
             const.INTERACTIVE_TIME_BUDGET, min_interval=0
         )
         if summary.get("locked"):
@@ -218,7 +218,6 @@ class AmazonAccount(models.Model):
         pending._amazon_recover()
         self._amazon_commit()
         refused = self.env["amazon.offer"]
-        connection = None
         try:
             connection = self._amazon_connection()
             connection.max_wait = const.IMPORT_MAX_WAIT

@@ -1,7 +1,11 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from amazon_sp.sandbox import DEFAULT_SELLER_ID, listings_rules
+from amazon_sp.sandbox.faults import Fault
 
 from .common import make_order, time_travel
 from .common_offers import CA, US, AmazonOfferCommon
@@ -177,6 +181,22 @@ class TestListingsImport(AmazonOfferCommon):
         self.assertTrue(self.account._amazon_import_listings(600))
         self.assertEqual(len(self._offers()), 4)
         self.assertEqual(len(self.sandbox_state.received("reports.createReport")), 3)
+
+    def test_a_throttled_import_is_tried_again_soon(self):
+        self.sandbox_state.faults.add(
+            Fault("throttle", "reports.createReport", count=-1)
+        )
+        with time_travel() as frozen:  # the client's backoff takes no real time
+            action = self.account.action_import_listings()
+            self.assertEqual(action["params"]["type"], "danger")
+            self.assertIn("limiting the requests", action["params"]["message"])
+            cron = self.env.ref("amazon_connector.ir_cron_import_listings")
+            (trigger,) = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+            self.assertGreater(trigger.call_at, fields.Datetime.now())
+            self.sandbox_state.faults.clear()
+            frozen.tick(timedelta(minutes=15))
+            self.account._amazon_import_listings(600)
+        self.assertEqual(len(self._offers()), 4)
 
     def test_a_report_line_amazon_wrote_wrong_does_not_stop_the_others(self):
         item = self.sandbox_state.listings[DEFAULT_SELLER_ID]["LAMP-1"]
