@@ -31,6 +31,7 @@
         "views/stock_picking_views.xml",
         "wizards/amazon_wizard_views.xml",
         "views/amazon_menus.xml",
+        "views/amazon_offer_sync_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

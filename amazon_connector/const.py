@@ -140,3 +140,44 @@ CANCEL_REASON_SELECTION = list(CANCEL_REASONS.items())
 PAN_EU_FBA_COUNTRIES = ("DE", "FR", "IT", "ES", "NL", "BE", "PL", "SE", "IE")
 # Pickings confirmed and cancellations sent per account and run, at most.
 SEND_BATCH = 200
+
+# === OFFERS: LISTINGS, STOCK AND PRICES === #
+
+# A listing's status on Amazon, as the listings import reads it.
+LISTING_STATUS_SELECTION = [
+    ("active", "Active"),
+    ("inactive", "Inactive"),
+    ("incomplete", "Incomplete"),
+]
+# Where an offer's stock and price stand with Amazon.
+OFFER_SYNC_STATE_SELECTION = [
+    ("to_send", "To Send"),
+    ("sent", "Sent to Amazon"),
+    ("refused", "Refused by Amazon"),
+]
+# A listings feed, from Odoo's side.
+LISTINGS_FEED_STATE_SELECTION = [
+    ("draft", "Being Sent"),
+    ("submitted", "Processing at Amazon"),
+    ("done", "Done"),
+    ("fatal", "Rejected by Amazon"),
+    ("cancelled", "Not Sent"),
+]
+# Minutes between two stock and price feeds of an account, at least: Amazon takes
+# 5 listings feeds per 5 minutes and region, and advises few, large feeds.
+OFFER_FEED_INTERVAL = 5
+# Minutes after a stock change (a delivery validated, a receipt done) before the
+# stock and price sending runs: changes made together go in one feed.
+OFFER_SYNC_DELAY = 1
+# Offers written per batch (one commit each) by the listings import.
+LISTINGS_BATCH = 1000
+# Days between two scheduled listings imports of an account.
+LISTINGS_IMPORT_DAYS = 7
+# Minutes before the import looks again at a report Amazon is still making.
+LISTINGS_REPORT_POLL_MINUTES = 2
+# Minutes before a listings import that Amazon throttled or could not answer runs again.
+LISTINGS_RETRY_MINUTES = 15
+# Seconds a click on "Import listings" waits for Amazon's reports.
+LISTINGS_INTERACTIVE_WAIT = 20
+# Refused offers an activity lists by name, at most (the others are counted).
+REFUSALS_LISTED = 30

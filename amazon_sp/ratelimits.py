@@ -46,9 +46,14 @@ DEFAULT_RATE_LIMITS = {
     "fbaInventory.getInventorySummaries": RateLimit(2.0, 2),
     "listingsItems.patchListingsItem": RateLimit(5.0, 5),
     "listingsItems.getListingsItem": RateLimit(5.0, 10),
+    "listingsItems.putListingsItem": RateLimit(5.0, 10),
+    "listingsItems.deleteListingsItem": RateLimit(5.0, 5),
+    "listingsItems.searchListingsItems": RateLimit(5.0, 5),
     "reports.createReport": RateLimit(0.0167, 15),
     "reports.getReport": RateLimit(2.0, 15),
     "reports.getReportDocument": RateLimit(0.0167, 15),
+    "reports.getReports": RateLimit(0.0222, 10),
+    "reports.cancelReport": RateLimit(0.0222, 10),
 }
 
 FALLBACK_RATE_LIMIT = RateLimit(0.5, 10)

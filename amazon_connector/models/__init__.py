@@ -22,3 +22,10 @@ from . import sale_order
 from . import sale_order_line
 from . import stock_location
 from . import stock_picking
+from . import amazon_account_pricelist
+from . import amazon_listings_feed
+from . import amazon_offer_sync
+from . import amazon_account_offer_sync
+from . import amazon_account_listings
+from . import product_template
+from . import stock_move

@@ -26,6 +26,8 @@ class AmazonAccount(models.Model):
             "ir_cron_import_orders",
             "ir_cron_send_updates",
             "ir_cron_pull_fba_inventory",
+            "ir_cron_send_offers",
+            "ir_cron_import_listings",
         ):
             cron = self.env.ref(f"amazon_connector.{xmlid}", raise_if_not_found=False)
             if cron and cron.active != active:

@@ -28,7 +28,13 @@ class AmazonOrderImport(models.AbstractModel):
             [("account_id", "=", account.id), ("sku", "in", list(skus))]
         )
         offer_by_sku = {offer.sku: offer for offer in offers}
-        codes = set(skus - set(offer_by_sku))
+        # An offer without a product (imported from the listings, not paired yet)
+        # gives no product: the SKU may still be a product's internal reference.
+        codes = {
+            sku
+            for sku in skus
+            if sku not in offer_by_sku or not offer_by_sku[sku].product_id
+        }
         levels = {o.ship_service_level for o in orders if o.ship_service_level}
         wraps = {
             i.gift_wrap_level for o in orders for i in o.items if i.gift_wrap_level

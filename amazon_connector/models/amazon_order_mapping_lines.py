@@ -15,35 +15,44 @@ class AmazonOrderImport(models.AbstractModel):
     def _amazon_item_product(self, order, item, lookups):
         """Return the product of an item, and whether it is the default product.
 
-        The offer with that SKU on the account; else a product whose internal reference
-        is the SKU (an offer then records the pairing); else "Amazon Sale".
+        The product of the offer with that SKU on the account; else (an offer not
+        paired yet, or no offer) a product whose internal reference is the SKU (the
+        offer then records the pairing); else "Amazon Sale".
         """
-        offer = lookups["offer_by_sku"].get(item.sku) or lookups["new_offers"].get(
+        offer = lookups["new_offers"].get(item.sku) or lookups["offer_by_sku"].get(
             item.sku
         )
-        if offer:
+        if offer and offer.product_id:
             return offer.product_id, False
+        if offer and offer.paired_by == "manual":
+            # A person left this SKU unpaired: it is not the product of that reference.
+            return lookups["default_sale"], True
         product = lookups["product_by_code"].get(item.sku)
         if product:
             return product, False
         return lookups["default_sale"], True
 
     def _amazon_create_offers(self, account, orders, lookups):
-        """Record the pairings found by internal reference as offers, in one create."""
+        """Record the pairings found by internal reference as offers, in one create
+        (or on the unpaired offer of the SKU, unless a person left it unpaired)."""
         values = {}
         for order in orders:
             marketplace = lookups["marketplace_by_ref"].get(order.marketplace_id)
             for item in order.items:
-                if not item.sku or item.sku in lookups["offer_by_sku"]:
-                    continue
+                offer = lookups["offer_by_sku"].get(item.sku)
                 product = lookups["product_by_code"].get(item.sku)
-                if product and item.sku not in values:
+                if not item.sku or not product or item.sku in values:
+                    continue
+                if offer is None:
                     values[item.sku] = {
                         "account_id": account.id,
                         "sku": item.sku,
                         "product_id": product.id,
+                        "paired_by": "order",
                         "marketplace_id": marketplace.id if marketplace else False,
                     }
+                elif not offer.product_id and offer.paired_by != "manual":
+                    offer.write({"product_id": product.id, "paired_by": "order"})
         if values:
             offers = (
                 self.env["amazon.offer"]

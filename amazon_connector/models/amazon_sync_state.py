@@ -35,6 +35,8 @@ class AmazonSyncState(models.Model):
             ("orders", "Order Import"),
             ("updates", "Shipments and Cancellations"),
             ("fba_inventory", "FBA Inventory"),
+            ("offers", "Stock and Prices"),
+            ("listings", "Listings Import"),
         ],
         required=True,
     )

@@ -84,6 +84,11 @@ class AmazonCommon(SaleCommon):
             state.feeds.clear()
             state.inventory.clear()
             state.verbatim_2026.clear()
+            state.reports.clear()
+            state.report_documents.clear()
+            state.report_settings.update(compress=False, charset=None, polls=0)
+            state.listings.clear()
+            state.listings_feed_fatal.clear()
         state.faults.clear()
         state.clear_received()
 

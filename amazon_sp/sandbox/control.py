@@ -32,6 +32,10 @@ It lets tests, demos and other processes change what the sandbox serves:
 - ``POST /_sandbox/inventory``: ``{"seller_id", "marketplace_id", "items": {sku:
   {"fulfillable", "reserved", "unfulfillable", "inbound"}}}`` sets FBA stock;
 - ``GET /_sandbox/feeds``: the feeds received, with their uploaded content.
+
+The seller's listings (what the listings report, the Listings Items API and the
+listings feeds read and change) have their own routes, in :mod:`.listings_control`;
+how report documents are served, in :mod:`.reports` (``/_sandbox/reports/settings``).
 """
 
 from datetime import timedelta

@@ -9,7 +9,8 @@ records.
 A processor is ``processor(state, feed)``: ``feed`` is the stored feed (``feedType``,
 ``marketplaceIds``, ``seller_id``, ``input``: the uploaded bytes); it changes the
 state as Amazon would (under ``state.lock``) and returns ``(report, content type)``,
-the processing report (text or bytes) that becomes the feed's result document.
+the processing report (text or bytes) that becomes the feed's result document, or
+``(report, content type, status)`` to end the feed otherwise than ``DONE`` (``FATAL``).
 Processing one more feed type: a module with its processor, one line in
 :data:`PROCESSORS`.
 
@@ -21,7 +22,7 @@ import base64
 import os
 import uuid
 
-from . import order_acknowledgement
+from . import listings_feed, order_acknowledgement
 from .protocol import ApiError, Response, invalid_input
 from .state import iso
 
@@ -29,6 +30,7 @@ TSV = "text/tab-separated-values; charset=UTF-8"
 
 PROCESSORS = {
     order_acknowledgement.FEED_TYPE: order_acknowledgement.process,
+    listings_feed.FEED_TYPE: listings_feed.process,
 }
 """The feed processors, by feed type."""
 
@@ -127,7 +129,7 @@ def _process_feed(sandbox, feed):
     now = iso(state.clock.now())
     feed["processingStartTime"] = now
     processor = PROCESSORS.get(feed["feedType"], _not_processed)
-    report, content_type = processor(state, feed)
+    report, content_type, *outcome = processor(state, feed)
     document_id = (
         "amzn1.tortuga.4.sandbox.result." + base64.b32encode(os.urandom(10)).decode()
     )
@@ -138,7 +140,9 @@ def _process_feed(sandbox, feed):
             "seller_id": feed["seller_id"],
         }
     feed.update(
-        processingStatus="DONE", processingEndTime=now, resultFeedDocumentId=document_id
+        processingStatus=outcome[0] if outcome else "DONE",
+        processingEndTime=now,
+        resultFeedDocumentId=document_id,
     )
 
 

@@ -24,9 +24,12 @@ from . import (
     control,
     feeds,
     inventory,
+    listings_api,
+    listings_control,
     lwa,
     orders_2026,
     orders_v0,
+    reports,
     sellers,
     shipments,
     tokens,
@@ -47,6 +50,9 @@ HANDLERS = (
     shipments,
     feeds,
     inventory,
+    reports,
+    listings_api,
+    listings_control,
     control,
 )
 """The handler modules, one per API (and the control interface), each with a

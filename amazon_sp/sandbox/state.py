@@ -145,6 +145,14 @@ class SandboxState:
         self.feed_documents = {}  # feed document id -> content type, content, seller
         self.feeds = {}  # feed id -> Feed, with the seller and the input content
         self.inventory = {}  # seller id -> marketplace id -> SKU -> FBA quantities
+        self.reports = {}  # report id -> Report, with the seller and its options
+        self.report_documents = {}  # report document id -> content, content type
+        # How report documents are served: compressed (GZIP), their charset, and how
+        # many getReport calls answer IN_PROGRESS before a report is done.
+        self.report_settings = {"compress": False, "charset": None, "polls": 0}
+        self.listings = {}  # seller id -> SKU -> listings item (see listingsdata)
+        # seller id -> how many of its next JSON_LISTINGS_FEEDs end FATAL
+        self.listings_feed_fatal = {}
         # (seller id, order id) -> JSON served verbatim as that order in 2026-01-01
         # answers, however broken (see serve_verbatim).
         self.verbatim_2026 = {}
