@@ -31,6 +31,7 @@
         "views/stock_picking_views.xml",
         "wizards/amazon_wizard_views.xml",
         "views/amazon_menus.xml",
+        "data/amazon_cause_data.xml",
     ],
     "assets": {
         "web.assets_tests": [

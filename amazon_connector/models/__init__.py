@@ -22,3 +22,5 @@ from . import sale_order
 from . import sale_order_line
 from . import stock_location
 from . import stock_picking
+from . import amazon_order_checks
+from . import mail_activity
