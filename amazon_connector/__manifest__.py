@@ -32,6 +32,8 @@
         "wizards/amazon_wizard_views.xml",
         "views/amazon_menus.xml",
         "data/amazon_cause_data.xml",
+        "views/amazon_account_setup_views.xml",
+        "wizards/amazon_first_import_wizard_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -24,3 +24,4 @@ from . import stock_location
 from . import stock_picking
 from . import amazon_order_checks
 from . import mail_activity
+from . import amazon_account_setup
