@@ -33,6 +33,8 @@
         "views/amazon_menus.xml",
         "data/amazon_cause_data.xml",
         "views/amazon_account_setup_views.xml",
+        "views/amazon_order_list_views.xml",
+        "views/amazon_firstrun_views.xml",
         "wizards/amazon_first_import_wizard_views.xml",
     ],
     "assets": {

@@ -25,3 +25,4 @@ from . import stock_picking
 from . import amazon_order_checks
 from . import mail_activity
 from . import amazon_account_setup
+from . import stock_move
