@@ -37,7 +37,7 @@ class TestAmazonSetupCheck(AmazonCommon):
                 seller_id="ASECONDSELLER",
                 region="NA",
                 marketplaces=list(base.marketplaces),
-                refresh_tokens=set(base.refresh_tokens),
+                refresh_tokens={"Atzr|sandbox-second-refresh-token"},
                 client_id=base.client_id,
             )
         )
@@ -58,7 +58,11 @@ class TestAmazonSetupCheck(AmazonCommon):
         self.assertFalse(position.map_tax(tax))
         self.assertFalse(self.new.setup_needs_facilitator)
         # Another North American account of the company shares it.
-        second = self._create_account(name="Second", seller_id="ASECONDSELLER")
+        second = self._create_account(
+            name="Second",
+            seller_id="ASECONDSELLER",
+            refresh_token="Atzr|sandbox-second-refresh-token",
+        )
         self.assertEqual(second.facilitator_fiscal_position_id, position)
         # A European account has none: Amazon remits no tax there that Odoo charges.
         europe = self.env["amazon.account"].create(self._eu_account_values())
