@@ -9,17 +9,13 @@ class MailActivity(models.Model):
     # differ", "failed orders"...): one per account and cause, kept up to date by
     # amazon.account._amazon_cause_activity() while the cause lasts.
     amazon_cause = fields.Char(
-        string="Amazon Cause",
         help="The Amazon account's problem this activity tells about.",
         index="btree_not_null",
         readonly=True,
         copy=False,
     )
-    amazon_cause_model = fields.Char(
-        string="Amazon Cause Model", readonly=True, copy=False
-    )
+    amazon_cause_model = fields.Char(readonly=True, copy=False)
     amazon_cause_action = fields.Char(
-        string="Amazon Cause Action",
         help="XML id of the window action that lists the records.",
         readonly=True,
         copy=False,

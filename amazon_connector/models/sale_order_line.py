@@ -23,13 +23,14 @@ class SaleOrderLine(models.Model):
     )
     amazon_condition = fields.Char(string="Item Condition", readonly=True, copy=False)
     amazon_sku = fields.Char(
-        string="Amazon SKU", help="The seller SKU of the Amazon item.", readonly=True,
+        string="Amazon SKU",
+        help="The seller SKU of the Amazon item.",
+        readonly=True,
         copy=False,
-    )  # fmt: skip
+    )
     amazon_title = fields.Char(
-        string="Amazon Title", help="The item's title on Amazon.", readonly=True,
-        copy=False,
-    )  # fmt: skip
+        help="The item's title on Amazon.", readonly=True, copy=False
+    )
 
     # === COMPUTE METHODS === #
 
@@ -42,7 +43,7 @@ class SaleOrderLine(models.Model):
         amazon = self.filtered(
             lambda line: line.amazon_line_kind == "item" and line.amazon_sku
         )
-        super(SaleOrderLine, self - amazon)._compute_display_name()
+        res = super(SaleOrderLine, self - amazon)._compute_display_name()
         for line in amazon:
             label = line._amazon_item_label()
             line.display_name = (
@@ -50,6 +51,7 @@ class SaleOrderLine(models.Model):
                 if self.env.context.get("amazon_item_label")
                 else f"{line.order_id.name} - {label}"
             )
+        return res
 
     def _compute_price_unit(self):
         """Override of `sale` to keep Amazon's price on Amazon lines, whatever is

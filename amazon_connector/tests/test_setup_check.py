@@ -205,7 +205,7 @@ class TestAmazonSetupCheck(AmazonCommon):
         )
         wizard = (
             self.env["amazon.first.import.wizard"]
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({})
         )
         result = wizard.action_import()

@@ -14,6 +14,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from unittest.mock import patch
 
+from PIL import Image
+
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser
 
@@ -30,17 +32,11 @@ TOUR_REFRESH_TOKEN = "Atzr|sandbox-tour-refresh-token"  # the tour types it
 def _save_screenshot(folder, name, future):
     """Write a screenshot the browser took, as a small PNG."""
     data = base64.b64decode(future.result()["data"])
-    try:
-        from PIL import Image
-
-        image = Image.open(io.BytesIO(data)).convert("RGB")
-        image = image.quantize(colors=128, method=Image.Quantize.MEDIANCUT)
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG", optimize=True)
-        data = buffer.getvalue()
-    except ImportError:  # Pillow comes with Odoo; without it, the PNG as taken
-        pass
-    Path(folder, f"{name}.png").write_bytes(data)
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    image = image.quantize(colors=128, method=Image.Quantize.MEDIANCUT)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    Path(folder, f"{name}.png").write_bytes(buffer.getvalue())
 
 
 @contextlib.contextmanager
@@ -59,9 +55,7 @@ def screenshots(folder):
             future = browser._websocket_send(
                 "Page.captureScreenshot", params={"format": "png"}, with_future=True
             )
-            future.add_done_callback(
-                lambda done: _save_screenshot(folder, name, done)
-            )
+            future.add_done_callback(lambda done: _save_screenshot(folder, name, done))
             return None
         return original(browser, type, args=args, stackTrace=stackTrace, **kw)
 
@@ -165,7 +159,9 @@ class TestAmazonFirstRunTours(TourMixin, HttpCase, AmazonCommon):
         )
         picking = so.picking_ids
         self.assertEqual(picking.state, "assigned")
-        self._tour(f"/odoo/action-sale.action_orders/{so.id}", "amazon_connector_ship_tour")
+        self._tour(
+            f"/odoo/action-sale.action_orders/{so.id}", "amazon_connector_ship_tour"
+        )
         picking.invalidate_recordset()
         self.assertEqual(picking.state, "done")
         self.assertEqual(picking.carrier_id, self.ups)
@@ -184,7 +180,9 @@ class TestAmazonFirstRunTours(TourMixin, HttpCase, AmazonCommon):
 
     def test_a_merchant_retries_a_failed_order(self):
         cad = self.env.ref("base.CAD")
-        order = make_order(self.marketplace_ca, [{"sku": "X-1", "price": 20, "tax": 2.6}])
+        order = make_order(
+            self.marketplace_ca, [{"sku": "X-1", "price": 20, "tax": 2.6}]
+        )
         self.sandbox_state.put_orders(DEFAULT_SELLER_ID, [order])
         self.account._amazon_sync_orders("manual", 600)
         failure = self.env["amazon.order.failure"].search(
