@@ -35,7 +35,7 @@
         "views/amazon_account_setup_views.xml",
         "views/amazon_order_list_views.xml",
         "views/amazon_firstrun_views.xml",
-        "wizards/amazon_first_import_wizard_views.xml",
+        "wizards/amazon_setup_wizard_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

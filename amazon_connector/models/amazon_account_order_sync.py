@@ -247,7 +247,10 @@ class AmazonAccount(models.Model):
                 "view_mode": "form",
                 "views": [(False, "form")],
                 "target": "new",
-                "context": {"default_account_id": self.id, "default_message": message},
+                "context": {
+                    "default_amazon_account_id": self.id,
+                    "default_setup_message": message,
+                },
             }
         log = self._amazon_as_importer()._amazon_sync_orders(
             "manual", const.INTERACTIVE_TIME_BUDGET

@@ -5,7 +5,7 @@ and the same check said in one message before the first import."""
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 from .. import const
 
@@ -180,44 +180,18 @@ class AmazonAccount(models.Model):
         return action
 
     def action_amazon_create_tax(self):
-        """Open a new sales tax, included in prices, for the first country that has
-        none (a dialog; the check is updated when it closes)."""
+        """Create the sales tax of a country whose Amazon prices include taxes, with
+        the fiscal position that applies it there (a dialog; the check is updated when
+        it closes)."""
         self.ensure_one()
-        country = self.setup_untaxed_country_ids[:1]
-        # A tax needs a group of its country: Odoo has none for a country whose
-        # localization is not installed.
-        Group = self.env["account.tax.group"]
-        group = Group.search(
-            [
-                *Group._check_company_domain(self.company_id),
-                ("country_id", "=", country.id),
-            ],
-            limit=1,
-        ) or Group.create(
-            {
-                "name": self.env._("Taxes (%(country)s)", country=country.code),
-                "country_id": country.id,
-                "company_id": self.company_id.id,
-            }
-        )
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Sales tax of %(country)s", country=country.name),
-            "res_model": "account.tax",
+            "name": self.env._("Sales tax of an Amazon marketplace"),
+            "res_model": "amazon.setup.tax.wizard",
             "view_mode": "form",
             "views": [(False, "form")],
             "target": "new",
-            "context": {
-                "default_type_tax_use": "sale",
-                "default_amount_type": "percent",
-                "default_country_id": country.id,
-                "default_tax_group_id": group.id,
-                "default_company_id": self.company_id.id,
-                "default_price_include_override": "tax_included",
-                "default_name": self.env._(
-                    "Sales tax (%(country)s)", country=country.code
-                ),
-            },
+            "context": {"default_amazon_account_id": self.id},
         }
 
     def action_amazon_open_default_products(self):
@@ -267,6 +241,62 @@ class AmazonAccount(models.Model):
         )
         self.facilitator_fiscal_position_id = position
         return position
+
+    def _amazon_create_country_tax(self, country, amount, name, replaced):
+        """A sales tax of a country, included in prices as Amazon's are there, and a
+        fiscal position that Odoo applies by itself to the sales delivered there,
+        replacing the given taxes of your products with it.
+
+        :param res.country country: the marketplace's country.
+        :param float amount: the rate, in percent.
+        :param str name: the tax's name.
+        :param account.tax replaced: the company's sales taxes it replaces.
+        :return: the tax and the fiscal position.
+        """
+        self.ensure_one()
+        company = self.company_id
+        Group = self.env["account.tax.group"]
+        # A tax needs a group of its country: Odoo has none for a country whose
+        # localization is not installed.
+        group = Group.search(
+            [*Group._check_company_domain(company), ("country_id", "=", country.id)],
+            limit=1,
+        ) or Group.create(
+            {
+                "name": self.env._("Taxes (%(country)s)", country=country.code),
+                "country_id": country.id,
+                "company_id": company.id,
+            }
+        )
+        tax = self.env["account.tax"].create(
+            {
+                "name": name,
+                "amount": amount,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "price_include_override": "tax_included",
+                "country_id": country.id,
+                "tax_group_id": group.id,
+                "company_id": company.id,
+                "original_tax_ids": [Command.set(replaced.ids)],
+            }
+        )
+        Position = self.env["account.fiscal.position"]
+        automatic = Position.search(
+            [*Position._check_company_domain(company), ("auto_apply", "=", True)]
+        )
+        position = Position.create(
+            {
+                "name": self.env._("Sales to %(country)s", country=country.name),
+                "company_id": company.id,
+                "country_id": country.id,
+                "auto_apply": True,
+                # Before the fiscal positions of every foreign country.
+                "sequence": min(automatic.mapped("sequence"), default=10) - 1,
+                "tax_ids": [Command.set(tax.ids)],
+            }
+        )
+        return tax, position
 
     def _amazon_fba_warehouse(self):
         """A warehouse "Amazon FBA" holding the account's FBA location: created, and

@@ -100,20 +100,26 @@ class TestAmazonSetupCheck(AmazonCommon):
         self.assertFalse(account.setup_unrated_currency_ids)
 
         action = account.action_amazon_create_tax()
-        self.assertEqual(action["res_model"], "account.tax")
-        defaults = {
-            key.removeprefix("default_"): value
-            for key, value in action["context"].items()
-        }
+        self.assertEqual(action["res_model"], "amazon.setup.tax.wizard")
+        domestic = self.env["account.tax"].create(
+            {"name": "Sales tax 15%", "amount": 15, "type_tax_use": "sale"}
+        )
         with Form(
-            self.env["account.tax"].with_context(**action["context"])
-        ) as tax_form:
-            tax_form.amount = 16
-        tax = tax_form.save()
+            self.env[action["res_model"]].with_context(**action["context"])
+        ) as wizard:
+            self.assertEqual(wizard.country_id, self.env.ref("base.mx"))
+            self.assertIn(domestic, wizard.replaced_tax_ids)
+            wizard.amount = 16
+            self.assertEqual(wizard.name, "VAT 16% (MX)")
+        wizard.record.action_create()
+        tax = self.env["account.tax"].search([("name", "=", "VAT 16% (MX)")])
         self.assertEqual(tax.country_id, self.env.ref("base.mx"))
         self.assertEqual(tax.type_tax_use, "sale")
         self.assertTrue(tax.price_include)
-        self.assertEqual(defaults["name"], "Sales tax (MX)")
+        position = tax.fiscal_position_ids
+        self.assertEqual(position.country_id, self.env.ref("base.mx"))
+        self.assertTrue(position.auto_apply)
+        self.assertEqual(position.map_tax(domestic), tax)
         account.invalidate_recordset()
         self.assertFalse(account.setup_untaxed_country_ids)
 
@@ -121,7 +127,7 @@ class TestAmazonSetupCheck(AmazonCommon):
         self.assertEqual(
             self.env["product.product"].search(action["domain"]), self.defaults
         )
-        self.defaults.taxes_id = [Command.set(tax.ids)]
+        self.defaults.taxes_id = [Command.set(domestic.ids)]
         account.invalidate_recordset()
         self.assertFalse(account.setup_untaxed_product_ids)
 
@@ -131,6 +137,29 @@ class TestAmazonSetupCheck(AmazonCommon):
         self.assertEqual(account.setup_issue_count, 0)
         location = account._amazon_fba_location()
         self.assertEqual(location.warehouse_id.name, "Amazon FBA")
+
+        # Now a Mexican order has Amazon's tax and total, to the cent.
+        order = make_order(
+            self.marketplace_mx,
+            [{"sku": "NO-SUCH-SKU", "price": 580, "tax": 80, "shipping": 0}],
+            address={
+                "name": "José López",
+                "addressLine1": "Calle Mayor 1",
+                "city": "Guadalajara",
+                "stateOrRegion": "JAL",
+                "postalCode": "44100",
+                "countryCode": "MX",
+            },
+        )
+        self.sandbox_state.put_orders(DEFAULT_SELLER_ID, [order])
+        account.with_context(amazon_setup_seen=True).action_sync_orders()
+        so = self.env["sale.order"].search([("origin", "=", order["orderId"])])
+        self.assertEqual(so.fiscal_position_id, position)
+        self.assertEqual(so.order_line.tax_ids, tax)
+        self.assertAlmostEqual(so.amount_total, 580, places=2)
+        self.assertAlmostEqual(so.amount_tax, 80, places=2)
+        self.assertFalse(so.amazon_tax_difference)
+        self.assertFalse(so.amazon_total_difference)
 
     def test_without_its_fiscal_position_a_north_american_account_is_told(self):
         self.new.facilitator_fiscal_position_id = False
@@ -192,7 +221,7 @@ class TestAmazonSetupCheck(AmazonCommon):
         self.sandbox_state.put_orders(self.new.seller_id, [order])
         action = self.new.action_sync_orders()
         self.assertEqual(action["res_model"], "amazon.first.import.wizard")
-        message = action["context"]["default_message"]
+        message = action["context"]["default_setup_message"]
         for words in (
             "CAD, MXN are not active",
             "no sales tax for Mexico",

@@ -128,7 +128,7 @@ registry.category("web_tour.tours").add("amazon_connector_first_account_tour", {
             trigger: ".o_amazon_setup_check:not(:has(li[name=setup_rates]))",
         },
         {
-            content: "Create the Mexican tax: Amazon.com.mx prices include 16 % IVA",
+            content: "Create Mexico's tax: Amazon.com.mx prices include 16 % IVA",
             trigger: "button[name=action_amazon_create_tax]",
             run: "click",
         },
@@ -137,7 +137,7 @@ registry.category("web_tour.tours").add("amazon_connector_first_account_tour", {
             run: "edit 16",
         },
         {
-            trigger: ".modal .o_form_button_save",
+            trigger: ".modal button[name=action_create]",
             run: "click",
         },
         {
