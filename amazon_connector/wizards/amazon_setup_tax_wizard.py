@@ -18,7 +18,8 @@ class AmazonSetupTaxWizard(models.TransientModel):
     amazon_account_id = fields.Many2one(comodel_name="amazon.account", required=True)
     company_id = fields.Many2one(related="amazon_account_id.company_id")
     country_ids = fields.Many2many(
-        comodel_name="res.country", related="amazon_account_id.setup_untaxed_country_ids"
+        comodel_name="res.country",
+        related="amazon_account_id.setup_untaxed_country_ids",
     )
     country_id = fields.Many2one(
         comodel_name="res.country",
