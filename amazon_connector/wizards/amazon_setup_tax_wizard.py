@@ -36,6 +36,7 @@ class AmazonSetupTaxWizard(models.TransientModel):
         string="Tax Name",
         compute="_compute_name",
         store=True,
+        precompute=True,
         readonly=False,
         required=True,
     )
