@@ -32,6 +32,11 @@
         "wizards/amazon_wizard_views.xml",
         "views/amazon_menus.xml",
         "views/amazon_offer_sync_views.xml",
+        "data/amazon_cause_data.xml",
+        "views/amazon_account_setup_views.xml",
+        "views/amazon_order_list_views.xml",
+        "views/amazon_firstrun_views.xml",
+        "wizards/amazon_setup_wizard_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

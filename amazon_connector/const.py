@@ -74,6 +74,56 @@ LINE_KIND_SELECTION = [
 # Amazon order references: 3-7-7 digits.
 ORDER_REF_PATTERN = r"^\d{3}-\d{7}-\d{7}$"
 
+# How Amazon writes some states that Odoo names otherwise: by country, Amazon's
+# spelling -> Odoo's state code. Accents, case, spaces and punctuation do not count
+# (see utils.place_key), and Odoo's own codes and names (with their alternatives, e.g.
+# "Alacant (Alicante)") always match: only other spellings are listed here.
+STATE_ALIASES = {
+    "MX": {
+        "CDMX": "CMX", "DF": "CMX", "Distrito Federal": "CMX", "Mexico City": "CMX",
+        "Mexico DF": "CMX", "Ciudad de Mexico CDMX": "CMX",
+        "Estado de Mexico": "MEX", "Edo de Mexico": "MEX", "Edo Mex": "MEX",
+        "Edomex": "MEX", "State of Mexico": "MEX",
+        "AGS": "AGU", "BC": "BCN", "CAMP": "CAM", "CHIH": "CHH", "CHIS": "CHP",
+        "COAH": "COA", "Coahuila de Zaragoza": "COA", "DGO": "DUR", "GTO": "GUA",
+        "HGO": "HID", "MICH": "MIC", "Michoacan de Ocampo": "MIC", "NL": "NLE",
+        "QRO": "QUE", "Queretaro de Arteaga": "QUE", "QROO": "ROO", "Q ROO": "ROO",
+        "TAMPS": "TAM", "TLAX": "TLA", "Veracruz de Ignacio de la Llave": "VER",
+    },
+    "US": {"Washington DC": "DC", "Washington D.C.": "DC"},
+    "CA": {"PQ": "QC", "NF": "NL", "Newfoundland": "NL", "PEI": "PE",
+           "Yukon Territory": "YT"},
+    "IN": {
+        "Orissa": "OD", "Chhattisgarh": "CG", "Pondicherry": "PY", "Uttaranchal": "UK",
+        "New Delhi": "DL", "NCT of Delhi": "DL", "Andaman and Nicobar Islands": "AN",
+    },
+    "DE": {
+        "Bavaria": "DE-BY", "Hesse": "DE-HE", "Lower Saxony": "DE-NI",
+        "North Rhine-Westphalia": "DE-NW", "Rhineland-Palatinate": "DE-RP",
+        "Saxony": "DE-SN", "Saxony-Anhalt": "DE-ST", "Thuringia": "DE-TH",
+        "Mecklenburg-Western Pomerania": "DE-MV",
+    },
+    "IT": {
+        "Milan": "MI", "Rome": "RM", "Florence": "FI", "Naples": "NA", "Turin": "TO",
+        "Venice": "VE", "Genoa": "GE", "Padua": "PD", "Mantua": "MN", "Syracuse": "SR",
+    },
+    "JP": {
+        "Hokkaido": "JP-01", "Aomori": "JP-02", "Iwate": "JP-03", "Miyagi": "JP-04",
+        "Akita": "JP-05", "Yamagata": "JP-06", "Fukushima": "JP-07",
+        "Ibaraki": "JP-08", "Tochigi": "JP-09", "Gunma": "JP-10", "Saitama": "JP-11",
+        "Chiba": "JP-12", "Tokyo": "JP-13", "Kanagawa": "JP-14", "Niigata": "JP-15",
+        "Toyama": "JP-16", "Ishikawa": "JP-17", "Fukui": "JP-18",
+        "Yamanashi": "JP-19", "Nagano": "JP-20", "Gifu": "JP-21", "Shizuoka": "JP-22",
+        "Aichi": "JP-23", "Mie": "JP-24", "Shiga": "JP-25", "Kyoto": "JP-26",
+        "Osaka": "JP-27", "Hyogo": "JP-28", "Nara": "JP-29", "Wakayama": "JP-30",
+        "Tottori": "JP-31", "Shimane": "JP-32", "Okayama": "JP-33",
+        "Hiroshima": "JP-34", "Yamaguchi": "JP-35", "Tokushima": "JP-36",
+        "Kagawa": "JP-37", "Ehime": "JP-38", "Kochi": "JP-39", "Fukuoka": "JP-40",
+        "Saga": "JP-41", "Nagasaki": "JP-42", "Kumamoto": "JP-43", "Oita": "JP-44",
+        "Miyazaki": "JP-45", "Kagoshima": "JP-46", "Okinawa": "JP-47",
+    },
+}  # fmt: skip
+
 # Every incremental window starts this many minutes before the last one ended: Amazon
 # sometimes makes an update visible after its time stamp. Orders read again are skipped.
 WINDOW_OVERLAP_MINUTES = 10

@@ -28,4 +28,7 @@ from . import amazon_offer_sync
 from . import amazon_account_offer_sync
 from . import amazon_account_listings
 from . import product_template
+from . import amazon_order_checks
+from . import mail_activity
+from . import amazon_account_setup
 from . import stock_move

@@ -50,6 +50,24 @@ class AmazonAccount(models.Model):
         """Set the FBA location's quantities to what Amazon holds, now."""
         self.ensure_one()
         self._amazon_check_manager()
+        if not self._amazon_fba_paired_offers():
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "title": self.env._("Amazon FBA inventory"),
+                    "message": self.env._(
+                        "No product of %(account)s is paired with an Amazon SKU "
+                        "yet, so there is no FBA quantity to set. Pair your products "
+                        "with their SKUs in the account's Offers (an order pairs them "
+                        "by itself when a product's Internal Reference is the SKU), "
+                        "with Track Inventory ticked, then pull again.",
+                        account=self.name,
+                    ),
+                    "type": "warning",
+                    "sticky": True,
+                },
+            }
         try:
             count = self._amazon_as_importer()._amazon_pull_fba_inventory()
         except amazon_sp.AmazonError as error:
@@ -171,11 +189,7 @@ class AmazonAccount(models.Model):
         failed = self.env["stock.location"]
         first_error = None
         for account in accounts:
-            offers = (
-                self.env["amazon.offer"]
-                .search([("account_id", "=", account.id)])
-                .filtered(lambda o: o.product_id.is_storable)
-            )
+            offers = account._amazon_fba_paired_offers()
             try:
                 on_hand = {
                     network: account._amazon_fba_on_hand(marketplace)
@@ -214,6 +228,16 @@ class AmazonAccount(models.Model):
         if first_error and raise_error:
             raise first_error
         return len(products)
+
+    def _amazon_fba_paired_offers(self):
+        """The account's offers whose product Odoo tracks in stock: the products the
+        FBA inventory pull sets."""
+        self.ensure_one()
+        return (
+            self.env["amazon.offer"]
+            .search([("account_id", "=", self.id)])
+            .filtered(lambda o: o.product_id.is_storable)
+        )
 
     def _amazon_fba_sharing(self):
         """These accounts, and the accounts pulling FBA stock into the same

@@ -1,16 +1,23 @@
 """Scheduled jobs of Amazon accounts: the runner that serves every account fairly, the
 jobs' run state (``amazon.sync.state``), commits and rollbacks, and the activities that
-tell a person what to fix."""
+tell a person what to fix: once per problem (``_amazon_activity_once``), or one per
+cause shared by many records, kept up to date while it lasts
+(``_amazon_cause_activity``)."""
 
 import logging
 import time
 
-from odoo import api, models, modules
+from markupsafe import Markup
+
+from odoo import api, fields, models, modules
 from odoo.tools import plaintext2html
 
 from .. import const
 
 _logger = logging.getLogger(__name__)
+
+# Records an activity of a cause names one by one; the others are behind "Open them".
+CAUSE_LINKS = 10
 
 
 class AmazonAccount(models.Model):
@@ -155,3 +162,116 @@ class AmazonAccount(models.Model):
             note=plaintext2html(note),  # Amazon's words are text, never markup
             user_id=self._amazon_responsible().id,
         )
+
+    def _amazon_cause_activity(
+        self, cause, records, summary, note, user=None, action=None, describe=None
+    ):
+        """Tell a person about a cause many records share ("orders whose totals
+        differ", "failed orders", "refused offers"...): one activity per account and
+        cause, never one per record or per run.
+
+        Call it with every record that has the cause now, each time they may have
+        changed (after a run, a cancellation...). While some have it, the account has
+        one activity whose summary and note say how many and link to them; it is
+        updated, not duplicated, as records come and go. Once none has it, the activity
+        is marked done by itself. A user who marks it done is not told again about the
+        same records, only when other records get the cause.
+
+        :param str cause: the cause's key, unique per capability (e.g.
+            ``orders_total_difference``, ``invoices_failed``).
+        :param records: every record that has the cause now; empty when it is over.
+        :param str summary: the activity's title, with the count (translated).
+        :param str note: what is wrong and what to fix, as plain text (escaped).
+        :param res.users user: who is told (default: the account's responsible).
+        :param str action: XML id of a window action that lists such records, for the
+            link to all of them (default: the model's own list).
+        :param callable describe: ``describe(record)``, the text of a record's link
+            (default: its display name).
+        :return: the open activity of the cause, or an empty recordset.
+        :rtype: mail.activity
+        """
+        self.ensure_one()
+        Activity = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(active_test=False, mail_activity_quick_update=True)
+        )
+        activities = Activity.search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "=", self.id),
+                ("amazon_cause", "=", cause),
+            ],
+            order="id desc",
+        )
+        current = activities.filtered("active")[:1]
+        ids = sorted(records.ids)
+        if not ids:
+            if current:
+                current.write({"amazon_cause_ids": []})
+                current.action_feedback(
+                    feedback=self.env._("Nothing has this problem any more.")
+                )
+            elif activities[:1].amazon_cause_ids:
+                activities[:1].amazon_cause_ids = []
+            return Activity.browse()
+        user = user or self._amazon_responsible()
+        if not current:
+            seen = set(activities[:1].amazon_cause_ids or [])
+            if set(ids) <= seen:
+                # A user marked the activity done: these records were seen.
+                return Activity.browse()
+            current = Activity.create(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(self._name),
+                    "res_id": self.id,
+                    "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+                    "summary": summary,
+                    "automated": True,
+                    "user_id": user.id,
+                    "date_deadline": fields.Date.context_today(self),
+                    "amazon_cause": cause,
+                }
+            )
+        elif (
+            current.amazon_cause_ids == ids
+            and current.summary == summary
+            and current.user_id == user
+        ):
+            return current
+        values = {
+            "summary": summary,
+            "amazon_cause_model": records._name,
+            "amazon_cause_action": action or False,
+            "amazon_cause_ids": ids,
+            "note": self._amazon_cause_note(current, note, records, describe),
+        }
+        if current.user_id != user:
+            values["user_id"] = user.id
+        current.write(values)
+        return current
+
+    def _amazon_cause_note(self, activity, note, records, describe):
+        """The note of a cause's activity: the text, then links to the first records
+        and to all of them."""
+        describe = describe or (lambda record: record.display_name)
+        links = Markup("").join(
+            Markup('<li><a href="/odoo/%s/%s">%s</a></li>')
+            % (record._name, record.id, describe(record))
+            for record in records[:CAUSE_LINKS]
+        )
+        more = len(records) - CAUSE_LINKS
+        parts = [plaintext2html(note), Markup("<ul>%s</ul>") % links]
+        if more > 0:
+            parts.append(
+                Markup("<p>%s</p>") % self.env._("...and %(count)s more.", count=more)
+            )
+        parts.append(
+            Markup('<p><a href="/odoo/%s/action-%s">%s</a></p>')
+            % (
+                activity.id,
+                "amazon_connector.action_amazon_cause_records",
+                self.env._("Open them (%(count)s)", count=len(records)),
+            )
+        )
+        return Markup("").join(parts)

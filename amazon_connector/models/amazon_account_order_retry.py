@@ -106,13 +106,30 @@ class AmazonAccount(models.Model):
         self._amazon_commit()
         return log
 
-    def _amazon_notify_failures(self):
-        """One activity tells the responsible user that orders wait for a fix."""
-        self._amazon_activity_once(
-            self.env._("Amazon orders could not be imported"),
+    def _amazon_check_failures(self):
+        """One activity tells the responsible user which orders wait for a fix, and
+        why; it is done by itself once none does (imported, dismissed or closed)."""
+        self.ensure_one()
+        failures = self.env["amazon.order.failure"].search(
+            [("account_id", "=", self.id), ("state", "=", "failed")],
+            order="first_failure desc, id desc",
+        )
+        return self._amazon_cause_activity(
+            "orders_failed",
+            failures,
             self.env._(
-                "Some Amazon orders could not be imported: open Failed Orders on the "
-                "account to see why and what to fix. They are retried at every run."
+                "%(count)s Amazon orders could not be imported", count=len(failures)
+            ),
+            self.env._(
+                "These Amazon orders could not be imported. Each says why and what to "
+                "fix; they are retried at every run (or click Retry now in Failed "
+                "Orders once fixed)."
+            ),
+            action="amazon_connector.action_amazon_order_failure",
+            describe=lambda failure: self.env._(
+                "%(ref)s: %(reason)s",
+                ref=failure.amazon_order_ref,
+                reason=_shorten(failure.reason),
             ),
         )
 
@@ -207,3 +224,9 @@ class AmazonAccount(models.Model):
         )
         self.invalidate_recordset(list(self._ORDERS_STATE_FIELDS))
         self.env.ref("amazon_connector.ir_cron_import_orders").sudo()._trigger()
+
+
+def _shorten(text, size=160):
+    """The first line of a text, cut to ``size`` characters."""
+    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    return line if len(line) <= size else line[: size - 1] + "\u2026"

@@ -204,8 +204,9 @@ class AmazonAccount(models.Model):
     def _compute_last_sync_log(self):
         statuses = dict(self.env["amazon.sync.log"]._fields["status"].selection)
         for account in self:
+            # A new account (its form before saving) has no runs.
             log = self.env["amazon.sync.log"].search(
-                [("account_id", "=", account.id)], limit=1
+                [("account_id", "=", account._origin.id or 0)], limit=1
             )
             account.last_sync_log_id = log
             account.last_sync_status = statuses.get(log.status, "") if log else ""
@@ -227,9 +228,30 @@ class AmazonAccount(models.Model):
     # === ACTION METHODS === #
 
     def action_sync_orders(self):
-        """Import the orders updated since the last synchronization, now."""
+        """Import the orders updated since the last synchronization, now.
+
+        Before the first import, the setup check says in one message what would go
+        wrong, and the user imports anyway or fixes the setup first.
+        """
         self.ensure_one()
         self._amazon_check_manager()
+        if (
+            not self.env.context.get("amazon_setup_seen")
+            and self._amazon_is_first_import()
+            and (message := self._amazon_setup_message())
+        ):
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Before the first import"),
+                "res_model": "amazon.first.import.wizard",
+                "view_mode": "form",
+                "views": [(False, "form")],
+                "target": "new",
+                "context": {
+                    "default_amazon_account_id": self.id,
+                    "default_setup_message": message,
+                },
+            }
         log = self._amazon_as_importer()._amazon_sync_orders(
             "manual", const.INTERACTIVE_TIME_BUDGET
         )
@@ -258,8 +280,11 @@ class AmazonAccount(models.Model):
         }
 
     def action_view_orders(self):
+        """The account's orders, in the Amazon Orders list."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "amazon_connector.action_amazon_sale_orders"
+        )
         action.update(
             {
                 "domain": [("amazon_account_id", "=", self.id)],
@@ -299,7 +324,9 @@ class AmazonAccount(models.Model):
         each with its share of the run (see `_amazon_run_accounts`)."""
 
         def work(account, seconds):
-            return account._amazon_sync_orders("cron", seconds).status != "partial"
+            account._amazon_check_setup()
+            _log, more = account._amazon_sync_orders_run("cron", seconds)
+            return not more
 
         self._amazon_run_accounts("orders", work)
 
@@ -354,25 +381,33 @@ class AmazonAccount(models.Model):
 
         Orders are imported page by page; after each page the import's checkpoint
         (where to resume) is saved and committed, so a crash loses nothing the next run
-        does not redo. Throttling ends the run quietly: the next run resumes.
+        does not redo. Throttling ends the run quietly: the next run resumes. The
+        history import (**Import orders**) has a log of its own, with the period asked
+        for.
 
         :param str trigger: ``cron``, ``manual``...
         :param float time_budget: seconds the run may last.
-        :return: the run's log.
+        :return: the run's log (of the incremental import).
         :rtype: amazon.sync.log
+        """
+        return self._amazon_sync_orders_run(trigger, time_budget)[0]
+
+    def _amazon_sync_orders_run(self, trigger, time_budget):
+        """Run `_amazon_sync_orders`.
+
+        :return: the run's log, and whether work is left for the next run (a window or
+            a history import stopped by the time budget).
+        :rtype: tuple(amazon.sync.log, bool)
         """
         self.ensure_one()
         started = time.monotonic()
         state = self._amazon_lock_orders()
         if not state:
             # Nothing is written: the other worker's run tells what it did.
-            return self.env["amazon.sync.log"]._amazon_locked(self, trigger)
+            return self.env["amazon.sync.log"]._amazon_locked(self, trigger), False
         state.last_run = fields.Datetime.now()
-        log = (
-            self.env["amazon.sync.log"]
-            .sudo()
-            .create({"account_id": self.id, "trigger": trigger})
-        )
+        Log = self.env["amazon.sync.log"].sudo()
+        log = Log.create({"account_id": self.id, "trigger": trigger})
         connection = self._amazon_connection()
         connection.max_wait = min(const.IMPORT_MAX_WAIT, max(time_budget, 1))
         page_size, max_pages = self._amazon_page_size_parameters()
@@ -385,24 +420,60 @@ class AmazonAccount(models.Model):
         )
         totals = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
         status, messages = "done", []
+        history, history_status, history_message = Log, None, None
+        baseline = None
         try:
             self._amazon_retry_failures(reader=reader, totals=totals)
             status = self._amazon_read_window(state, reader, log, totals, history=False)
             if status == "done" and state.history_start:
-                status = self._amazon_read_window(
-                    state, reader, log, totals, history=True
+                baseline = connection.stats.snapshot()
+                history_started = time.monotonic()
+                history = Log.create(
+                    {
+                        "account_id": self.id,
+                        "trigger": "history",
+                        "window_start": state.history_start,
+                        "window_end": state.history_end,
+                    }
+                )
+                history_totals = dict.fromkeys(totals, 0)
+                history_status = "running"
+                history_status = self._amazon_read_window(
+                    state, reader, history, history_totals, history=True
                 )
         except amazon_sp.AmazonError as error:
-            status, message = self._amazon_stopped_run(error)
-            messages.append(message)
+            error_status, message = self._amazon_stopped_run(error)
+            if history_status:
+                history_status, history_message = error_status, message
+            else:
+                status = error_status
+                messages.append(message)
             if not error.retryable:
                 self._amazon_notify_problem(message)
         finally:
             reader.close()
         messages += reader.notices
-        log._amazon_finish(status, totals, connection, started, "\n".join(messages))
+        if history:
+            log._amazon_finish(
+                status,
+                totals,
+                connection,
+                started,
+                "\n".join(messages),
+                until=(baseline, history_started),
+            )
+            history._amazon_finish(
+                history_status,
+                history_totals,
+                connection,
+                history_started,
+                history_message,
+                since=baseline,
+            )
+        else:
+            log._amazon_finish(status, totals, connection, started, "\n".join(messages))
         self._amazon_commit()
-        return log
+        return log, status == "partial" or history_status == "partial"
 
     def _amazon_read_window(self, state, reader, log, totals, history):
         """Read one window (the incremental one, or the history import) page by page.

@@ -24,7 +24,12 @@ class AmazonCancellation(models.Model):
         comodel_name="sale.order", string="Sales Order", required=True, index=True
     )
     amazon_order_ref = fields.Char(string="Amazon Order", required=True)
-    amazon_item_ref = fields.Char(string="Amazon Item", required=True)
+    amazon_item_ref = fields.Char(string="Amazon Item ID", required=True)
+    item_label = fields.Char(
+        string="Item",
+        help="The item's title on Amazon and its SKU.",
+        compute="_compute_item_label",
+    )
     reason = fields.Selection(selection=const.CANCEL_REASON_SELECTION, required=True)
     state = fields.Selection(
         string="Status",
@@ -40,6 +45,17 @@ class AmazonCancellation(models.Model):
     )
     feed_ref = fields.Char(string="Amazon Feed", readonly=True, index="btree_not_null")
     message = fields.Text(string="Amazon Answer", readonly=True)
+
+    # === COMPUTE METHODS === #
+
+    def _compute_item_label(self):
+        for cancellation in self:
+            line = cancellation.sale_order_id._amazon_item_lines().filtered(
+                lambda line, c=cancellation: line.amazon_item_ref == c.amazon_item_ref
+            )[:1]
+            cancellation.item_label = (
+                line._amazon_item_label() if line else cancellation.amazon_item_ref
+            )
 
     # === BUSINESS METHODS === #
 

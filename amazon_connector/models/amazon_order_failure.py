@@ -54,10 +54,12 @@ class AmazonOrderFailure(models.Model):
     def action_dismiss(self):
         """Stop retrying these orders: a user decided they need no import."""
         self.filtered(lambda f: f.state == "failed").write({"state": "dismissed"})
+        self._amazon_check_accounts()
 
     def action_retry(self):
         """Put dismissed orders back in the list retried at every run."""
         self.filtered(lambda f: f.state == "dismissed").write({"state": "failed"})
+        self._amazon_check_accounts()
 
     def action_retry_now(self):
         """Try to import these orders again, now, and say what came of it."""
@@ -74,6 +76,11 @@ class AmazonOrderFailure(models.Model):
         return action
 
     # === BUSINESS METHODS === #
+
+    def _amazon_check_accounts(self):
+        """Bring the accounts' activity about failed orders up to date."""
+        for account in self.sudo().account_id:
+            account._amazon_check_failures()
 
     @api.model
     def _amazon_record(self, account, order_ref, reason, marketplace=None):

@@ -2,7 +2,6 @@ import logging
 from collections import Counter
 
 import psycopg2
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -126,6 +125,8 @@ class AmazonOrderImport(models.AbstractModel):
         self._amazon_record_failures(account, failures)
         self._amazon_resolve_failures(account, touched | up_to_date)
         self._amazon_close_failures(account, closed)
+        self._amazon_check_orders(account)
+        account._amazon_check_failures()
         return {**counts, "sale_orders": touched}
 
     # === CREATION === #
@@ -248,8 +249,8 @@ class AmazonOrderImport(models.AbstractModel):
     # === FINALIZATION === #
 
     def _amazon_finalize_orders(self, account, sale_orders, orders, lookups):
-        """Confirm the orders, move FBA goods, record what Amazon already shipped, and
-        raise activities for what needs a person."""
+        """Confirm the orders, move FBA goods, and record what Amazon already
+        shipped (what needs a person is told once per page, `_amazon_check_orders`)."""
         by_ref = {order.order_id: order for order in orders}
         to_confirm = sale_orders.filtered(
             lambda so: so.amazon_status in const.CONFIRMED_STATUSES
@@ -265,85 +266,6 @@ class AmazonOrderImport(models.AbstractModel):
             )
         )
         shipped._amazon_validate_shipped_deliveries(by_ref)
-        self._amazon_check_orders(account, sale_orders)
-
-    def _amazon_check_orders(self, account, sale_orders):
-        """Schedule an activity where the order needs an accountant or a salesperson.
-
-        The activities of a page are created together, without an e-mail each: the
-        user finds them in the activity menu.
-        """
-        activities = []
-        for sale_order in sale_orders:
-            notes = []
-            currency = sale_order.currency_id
-            if (
-                sale_order.amazon_has_total
-                and currency.compare_amounts(
-                    abs(sale_order.amazon_total_difference), account.total_tolerance
-                )
-                > 0
-            ):
-                notes.append(
-                    self.env._(
-                        "Odoo's total (%(odoo)s) differs from Amazon's (%(amazon)s) by "
-                        "%(difference)s. Check the taxes of the products and the "
-                        "fiscal position, or the account's marketplace facilitator "
-                        "setting.",
-                        odoo=sale_order.amount_total,
-                        amazon=sale_order.amazon_expected_total,
-                        difference=sale_order.amazon_total_difference,
-                    )
-                )
-            elif (
-                sale_order.amazon_marketplace_id.tax_included
-                and sale_order.amazon_tax_total
-                and currency.compare_amounts(
-                    abs(sale_order.amount_tax - sale_order.amazon_tax_total),
-                    account.total_tolerance,
-                )
-                > 0
-            ):
-                notes.append(
-                    self.env._(
-                        "Odoo's taxes (%(odoo)s) differ from Amazon's (%(amazon)s): "
-                        "the products' tax rates are not the ones Amazon applied.",
-                        odoo=sale_order.amount_tax,
-                        amazon=sale_order.amazon_tax_total,
-                    )
-                )
-            if sale_order.amazon_state_unknown:
-                notes.append(
-                    self.env._(
-                        "Amazon's delivery state is unknown to Odoo: set the state of "
-                        "the delivery address and check the fiscal position."
-                    )
-                )
-            if notes:
-                activities.append((sale_order, Markup("<br/>").join(notes)))
-        if not activities:
-            return
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        model = self.env["ir.model"]._get_id("sale.order")
-        user = account.accountant_user_id or account._amazon_responsible()
-        today = fields.Date.context_today(self)
-        self.env["mail.activity"].sudo().with_context(
-            mail_activity_quick_update=True
-        ).create(
-            [
-                {
-                    "activity_type_id": todo.id,
-                    "summary": self.env._("Check this Amazon order"),
-                    "automated": True,
-                    "note": note,
-                    "date_deadline": today,
-                    "res_model_id": model,
-                    "res_id": sale_order.id,
-                    "user_id": user.id,
-                }
-                for sale_order, note in activities
-            ]
-        )
 
     # === UPDATES === #
 
@@ -368,7 +290,8 @@ class AmazonOrderImport(models.AbstractModel):
     # === FAILURES === #
 
     def _amazon_record_failures(self, account, failures):
-        """Record failed orders on the account, and tell the responsible user once."""
+        """Record failed orders on the account (the responsible user is told by
+        `amazon.account._amazon_check_failures`)."""
         if not failures:
             return
         Failure = self.env["amazon.order.failure"]
@@ -376,19 +299,15 @@ class AmazonOrderImport(models.AbstractModel):
             [("api_ref", "in", [f[2] for f in failures if f[2]])]
         )
         by_ref = {m.api_ref: m for m in marketplaces}
-        new = 0
         for order_ref, reason, marketplace_ref in failures:
             if not order_ref:
                 _logger.warning(
                     "An Amazon order without id could not be read: %s", reason
                 )
                 continue
-            _failure, is_new = Failure._amazon_record(
+            Failure._amazon_record(
                 account, order_ref, reason, by_ref.get(marketplace_ref)
             )
-            new += is_new
-        if new:
-            account._amazon_notify_failures()
 
     def _amazon_close_failures(self, account, orders):
         """Stop retrying failed orders that no longer need a sales order.
@@ -436,10 +355,15 @@ class AmazonOrderImport(models.AbstractModel):
         )
         by_ref = {so.amazon_order_ref: so for so in sale_orders}
         for failure in failures:
+            sale_order = by_ref[failure.amazon_order_ref]
             failure.write(
                 {
                     "state": "resolved",
-                    "sale_order_id": by_ref[failure.amazon_order_ref].id,
+                    "sale_order_id": sale_order.id,
                     "last_attempt": fields.Datetime.now(),
+                    # What went wrong before is over: say what came of it.
+                    "reason": self.env._(
+                        "Imported as %(order)s.", order=sale_order.name
+                    ),
                 }
             )

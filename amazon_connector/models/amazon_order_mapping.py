@@ -180,7 +180,7 @@ class AmazonOrderImport(models.AbstractModel):
             raise AmazonImportError(
                 self.env._(
                     "The order is in %(currency)s, which is not active in Odoo: "
-                    "activate it (Accounting > Configuration > Currencies) with its "
+                    "activate it (Invoicing > Configuration > Currencies) with its "
                     "rates; the order is imported at the next run.",
                     currency=currency.name,
                 )

@@ -212,6 +212,8 @@ class AmazonOrderImport(models.AbstractModel):
                     "amazon_line_kind": kind,
                     "amazon_tax_amount": currency.round(chunk_tax),
                     "amazon_condition": item.condition if kind == "item" else False,
+                    "amazon_sku": item.sku or False,
+                    "amazon_title": item.title or False,
                 }
             )
         return lines

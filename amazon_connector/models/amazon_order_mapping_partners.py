@@ -5,7 +5,8 @@ when Amazon gives no buyer data."""
 
 from odoo import models
 
-from ..utils import buyer_key, same_address
+from .. import const
+from ..utils import buyer_key, place_candidates, place_key, place_variants, same_address
 
 
 class AmazonOrderImport(models.AbstractModel):
@@ -209,24 +210,73 @@ class AmazonOrderImport(models.AbstractModel):
     def _amazon_find_state(self, country, name, lookups):
         """Find a state of a country by Amazon's code or name.
 
+        Amazon writes states as the buyer typed them or in its own way: a code with or
+        without the country ("BY", "DE-BY", "MX-JAL"), Odoo's code ("CMX") or another
+        one ("CDMX"), the name in another language or without accents ("Ciudad de
+        Mexico", "Tokyo", "Bavaria"), or with words around it ("Co. Dublin"). Every
+        country Odoo knows states of is matched by code and name, without accents,
+        case or punctuation; ``const.STATE_ALIASES`` adds Amazon's other spellings.
+
         :return: the state (or an empty record), and whether Amazon gave a state that
-            Odoo does not know for a country with states.
+            Odoo does not know where it matters: in a country whose addresses need a
+            state, or whose states a fiscal position of the company names.
         """
+        State = self.env["res.country.state"]
         if not name or not country:
-            return self.env["res.country.state"], False
-        states = lookups.setdefault("states", {})
-        wanted = name.strip().lower()
-        key = (country.id, wanted)
-        if key not in states:
-            # Odoo writes some codes with the country ("DE-BY"), Amazon without ("BY").
-            states[key] = next(
-                (
-                    s
-                    for s in country.state_ids
-                    if wanted
-                    in (s.code.lower(), s.code.lower().split("-")[-1], s.name.lower())
-                ),
-                self.env["res.country.state"],
+            return State, False
+        index = self._amazon_state_index(country, lookups)
+        state = next(
+            (
+                index[key]
+                for key in place_candidates(name, country.code)
+                if key in index
+            ),
+            State,
+        )
+        return state, not state and self._amazon_state_matters(country, lookups)
+
+    def _amazon_state_index(self, country, lookups):
+        """Every way the states of a country may be written -> the state, the most
+        exact first (Amazon's known spellings, codes, names, then their variants)."""
+        indexes = lookups.setdefault("state_indexes", {})
+        if country.id not in indexes:
+            index = {}
+            states = country.state_ids
+            by_code = {state.code: state for state in states}
+            for alias, code in const.STATE_ALIASES.get(country.code, {}).items():
+                if code in by_code:
+                    index.setdefault(place_key(alias), by_code[code])
+            prefix = f"{country.code}-"
+            for state in states:
+                index.setdefault(place_key(state.code), state)
+                if state.code.startswith(prefix):
+                    index.setdefault(place_key(state.code[len(prefix) :]), state)
+            for state in states:
+                index.setdefault(place_key(state.name), state)
+            for state in states:
+                for key in place_variants(state.name):
+                    index.setdefault(key, state)
+            index.pop("", None)
+            indexes[country.id] = index
+        return indexes[country.id]
+
+    def _amazon_state_matters(self, country, lookups):
+        """Whether an unknown state of this country needs a person: its addresses
+        need a state, or a fiscal position of the company depends on its states."""
+        matters = lookups.setdefault("state_matters", {})
+        if country.id not in matters:
+            matters[country.id] = bool(country.state_ids) and (
+                country.state_required
+                or bool(
+                    self.env["account.fiscal.position"]
+                    .with_company(lookups["company"])
+                    .search_count(
+                        [
+                            ("company_id", "=", lookups["company"].id),
+                            ("state_ids.country_id", "=", country.id),
+                        ],
+                        limit=1,
+                    )
+                )
             )
-        state = states[key]
-        return state, bool(country.state_ids) and not state
+        return matters[country.id]

@@ -27,14 +27,22 @@ class DeliveryCarrier(models.Model):
     @api.depends("name", "delivery_type")
     def _compute_amazon_carrier_code(self):
         """Guess Amazon's code from the carrier's integration or name ("UPS Ground" is
-        UPS); the user can change it."""
+        UPS); the user can change it.
+
+        The guess follows the name as it is typed (a new carrier's form computes it
+        before the name is there), and it never replaces a code the user chose: only
+        an empty code or "Other" is guessed again.
+        """
         codes = sorted(
             (code for code, _label in const.CARRIER_CODE_SELECTION if code != "Other"),
             key=len,
             reverse=True,
         )
         for carrier in self:
-            if carrier.amazon_carrier_code:
+            if carrier.amazon_carrier_code not in (False, "Other"):
+                continue
+            if not carrier.name:
+                carrier.amazon_carrier_code = False  # "Other" once there is a name
                 continue
             haystack = f" {carrier.delivery_type or ''} {carrier.name or ''} ".lower()
             carrier.amazon_carrier_code = next(

@@ -77,6 +77,13 @@ class SaleOrder(models.Model):
         compute="_compute_amazon_total_difference",
         store=True,
     )
+    amazon_tax_difference = fields.Monetary(
+        string="Tax Difference with Amazon",
+        help="Odoo's taxes minus Amazon's, on marketplaces whose prices include taxes "
+        "(where the total is Amazon's, the taxes may still differ).",
+        compute="_compute_amazon_tax_difference",
+        store=True,
+    )
     amazon_buyer_cancel_requested = fields.Boolean(
         string="Buyer Asked to Cancel", readonly=True, copy=False
     )
@@ -120,6 +127,16 @@ class SaleOrder(models.Model):
                 )
             else:
                 order.amazon_total_difference = 0.0
+
+    @api.depends("amount_tax", "amazon_tax_total", "amazon_marketplace_id.tax_included")
+    def _compute_amazon_tax_difference(self):
+        for order in self:
+            if order.amazon_marketplace_id.tax_included and order.amazon_tax_total:
+                order.amazon_tax_difference = order.currency_id.round(
+                    order.amount_tax - order.amazon_tax_total
+                )
+            else:
+                order.amazon_tax_difference = 0.0
 
     # === BUSINESS METHODS === #
 
@@ -231,7 +248,8 @@ class SaleOrder(models.Model):
 
     def _action_cancel(self):
         """Override of `sale` to tell Amazon about FBM orders cancelled in Odoo (not
-        about those Amazon cancelled)."""
+        about those Amazon cancelled), and to take cancelled orders off their
+        account's checks."""
         reason = self.env.context.get("amazon_cancel_reason")
         to_tell = (
             self.filtered(lambda o: o._amazon_cancellable_on_amazon())
@@ -246,6 +264,12 @@ class SaleOrder(models.Model):
         res = super()._action_cancel()
         if reason and lines:
             self._amazon_queue_cancellations(lines, reason)
+        # A cancelled order needs no check any more: it leaves its account's
+        # activities (differences, unknown states).
+        for account in self.amazon_account_id:
+            self.env["amazon.order.import"].sudo()._amazon_check_orders(
+                account._amazon_as_importer()
+            )
         return res
 
     def _amazon_cancellable_on_amazon(self):
@@ -309,7 +333,7 @@ class SaleOrder(models.Model):
             body=self.env._(
                 "Cancelled on Amazon (%(reason)s): %(items)s.",
                 reason=dict(const.CANCEL_REASON_SELECTION)[reason],
-                items=", ".join(cancelled.mapped("name")),
+                items=", ".join(line._amazon_item_label() for line in cancelled),
             )
         )
         return True

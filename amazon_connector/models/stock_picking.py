@@ -301,13 +301,17 @@ class StockPicking(models.Model):
                 "amazon_confirmation_message": False,
             }
         )
+        labels = {
+            line.amazon_item_ref: line._amazon_item_label()
+            for line in order._amazon_item_lines()
+        }
         self.message_post(
             body=self.env._(
-                "Amazon was told that %(count)s package(s) left: %(details)s.",
+                "Sent to Amazon: %(count)s package(s) left, %(details)s.",
                 count=len(packages),
                 details="; ".join(
                     f"{p.carrier_name or p.carrier_code} {p.tracking_number}: "
-                    + ", ".join(f"{q} x {i}" for i, q in p.items)
+                    + ", ".join(f"{q} x {labels.get(i, i)}" for i, q in p.items)
                     for p in packages
                 ),
             )

@@ -96,9 +96,11 @@ class TestAmazonImport(AmazonImportCommon):
                 self.marketplace_de, [{"sku": "MUG-1", "price": 19.99, "tax": 3.19}]
             ),
         )
-        action = self.eu_account.action_sync_orders()
+        action = self.eu_account.with_context(
+            amazon_setup_seen=True
+        ).action_sync_orders()
         self.assertEqual(action["params"]["type"], "success")
-        self.assertIn("1 created", action["params"]["message"])
+        self.assertIn("New orders imported: 1.", action["params"]["message"])
 
     # --- one order, one sales order ---
 
@@ -361,7 +363,7 @@ class TestAmazonImport(AmazonImportCommon):
         self.assertAlmostEqual(so.amount_total, so.amazon_order_total, places=2)
         self.assertAlmostEqual(so.amount_tax, so.amazon_tax_total, places=2)
         self.assertAlmostEqual(so.amazon_total_difference, 0, places=2)
-        self.assertFalse(so.activity_ids)
+        self.assertFalse(self.eu_account.activity_ids)  # nothing to check
         # The amounts survive a recomputation and reach the invoice.
         so.order_line._compute_amount()
         self.assertAlmostEqual(so.amount_total, 42.97, places=2)
@@ -430,7 +432,11 @@ class TestAmazonImport(AmazonImportCommon):
         self.assertAlmostEqual(so.amazon_facilitator_tax, 3.08, places=2)
         self.assertAlmostEqual(so.amazon_expected_total, 30.00, places=2)
         self.assertAlmostEqual(so.amazon_total_difference, 0, places=2)
-        self.assertFalse(so.activity_ids)
+        self.assertFalse(
+            self.account.activity_ids.filtered(
+                lambda a: a.amazon_cause == "orders_total_difference"
+            )
+        )
 
     def test_a_total_difference_above_the_tolerance_schedules_an_activity(self):
         # Amazon charged 7 % tax; the product has 19 %.
@@ -443,9 +449,13 @@ class TestAmazonImport(AmazonImportCommon):
         so = self._sale_order(order)
         self.assertAlmostEqual(so.amount_total, 10.70, places=2)  # the buyer paid that
         self.assertAlmostEqual(so.amount_tax, 1.71, places=2)  # Odoo's 19 %
-        activity = so.activity_ids
+        # One activity on the account for the cause, naming the order.
+        self.assertFalse(so.activity_ids)
+        activity = self.eu_account.activity_ids
+        self.assertEqual(activity.amazon_cause, "orders_tax_difference")
         self.assertEqual(activity.user_id, self.env.user)
         self.assertIn("taxes", activity.note)
+        self.assertIn(so.name, activity.note)
 
     # --- customers ---
 
@@ -643,7 +653,7 @@ class TestAmazonImport(AmazonImportCommon):
         self.assertEqual(customers["other"].name, "Amazon Customers (Amazon.de)")
         self.assertNotEqual(customers["other"], customers["de_1"])
 
-    def test_unknown_state_schedules_an_activity(self):
+    def test_unknown_state_schedules_an_activity_where_states_matter(self):
         order = make_order(
             self.marketplace_de,
             [{"sku": "MUG-1", "price": 9, "tax": 1.44}],
@@ -660,7 +670,27 @@ class TestAmazonImport(AmazonImportCommon):
         self._sync()
         so = self._sale_order(order)
         self.assertFalse(so.partner_shipping_id.state_id)
-        self.assertIn("state", so.activity_ids.note)
+        # German addresses need no state: no one is bothered...
+        self.assertFalse(self.eu_account.activity_ids)
+        # ...unless a fiscal position of the company depends on German states.
+        self.env["account.fiscal.position"].create(
+            {
+                "name": "Bavaria",
+                "country_id": self.env.ref("base.de").id,
+                "state_ids": [Command.set(self.env.ref("base.state_de_by").ids)],
+            }
+        )
+        again = make_order(
+            self.marketplace_de,
+            [{"sku": "MUG-1", "price": 9, "tax": 1.44}],
+            address=dict(order["recipient"]["deliveryAddress"]),
+        )
+        self._put(EU_SELLER_ID, again)
+        self._sync()
+        activity = self.eu_account.activity_ids
+        self.assertEqual(activity.amazon_cause, "orders_unknown_state")
+        self.assertIn("state", activity.note)
+        self.assertIn(self._sale_order(again).name, activity.note)
 
     def test_fiscal_position_comes_from_odoos_rules(self):
         france = self.env["account.fiscal.position"].create(
@@ -895,7 +925,7 @@ class TestAmazonImport(AmazonImportCommon):
         self.assertTrue(so)
         self.assertFalse(so.amazon_has_total)
         self.assertEqual(so.amazon_total_difference, 0)
-        self.assertFalse(so.activity_ids)
+        self.assertFalse(self.eu_account.activity_ids)
         # An order with a total is compared as before.
         with_total = make_order(
             self.marketplace_de, [{"sku": "MUG-1", "price": 9, "tax": 1.44}]
@@ -1084,7 +1114,7 @@ class TestAmazonImport(AmazonImportCommon):
         self.assertEqual(failure.state, "resolved")
         self.assertTrue(self._sale_order(bad))
         self.assertEqual(action["params"]["type"], "success")
-        self.assertIn("1 created", action["params"]["message"])
+        self.assertIn("New orders imported: 1.", action["params"]["message"])
         log = self.env["amazon.sync.log"].search(
             [("account_id", "=", self.eu_account.id)], limit=1
         )
@@ -1357,9 +1387,12 @@ class TestAmazonImport(AmazonImportCommon):
                 )
             else:
                 # Amazon charged 10.00 of US sales tax, Odoo none: the accountant is
-                # told.
+                # told, on the account.
                 self.assertAlmostEqual(so.amazon_total_difference, -10.0, places=2)
-                self.assertIn("differs from Amazon", so.activity_ids.note)
+                activity = account.activity_ids.filtered(
+                    lambda a: a.amazon_cause == "orders_total_difference"
+                )
+                self.assertIn(so.name, activity.note)
         jp = self.env["sale.order"].search(
             [("amazon_order_ref", "=", "250-1234567-8901234")]
         )

@@ -234,8 +234,12 @@ class TestAmazonSecurity(AmazonCommon):
         )
         self.sandbox_state.put_orders(DEFAULT_SELLER_ID, [order])
         self.assertFalse(self.amazon_manager.has_group("stock.group_stock_user"))
-        action = self.account.with_user(self.amazon_manager).action_sync_orders()
-        self.assertIn("1 created", action["params"]["message"])
+        action = (
+            self.account.with_user(self.amazon_manager)
+            .with_context(amazon_setup_seen=True)
+            .action_sync_orders()
+        )
+        self.assertIn("New orders imported: 1.", action["params"]["message"])
         so = self.env["sale.order"].search(
             [("amazon_order_ref", "=", order["orderId"])]
         )

@@ -2,3 +2,5 @@ from . import amazon_cancel_request_wizard
 from . import amazon_import_orders_wizard
 from . import amazon_order_cancel_wizard
 from . import amazon_recover_order_wizard
+from . import amazon_first_import_wizard
+from . import amazon_setup_tax_wizard
