@@ -37,6 +37,7 @@
         "views/amazon_order_list_views.xml",
         "views/amazon_firstrun_views.xml",
         "wizards/amazon_setup_wizard_views.xml",
+        "views/amazon_listing_profile_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

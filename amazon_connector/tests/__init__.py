@@ -3,3 +3,4 @@ from . import test_fulfillment
 from . import test_import
 from . import test_security
 from . import test_reliability
+from . import test_product_export
