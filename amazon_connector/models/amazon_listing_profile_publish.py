@@ -268,8 +268,14 @@ class AmazonListingProfile(models.Model):
             summary["feeds"] += 1
             summary["sent"] += feed.message_count
         # Amazon may have processed them already (it takes minutes; the scheduled
-        # check reads the reports otherwise).
-        sent._amazon_check(connection)
+        # check reads the reports otherwise). The feeds are sent: a failure to ask
+        # leaves them to that check.
+        try:
+            sent._amazon_check(connection)
+        except amazon_sp.AmazonError as error:
+            _logger.info(
+                "Listing feeds of account %s: no report yet (%s)", account.id, error
+            )
         offers = sent._amazon_records()
         summary["accepted"] = len(
             offers.filtered(lambda o: o.listing_state == "listed")
