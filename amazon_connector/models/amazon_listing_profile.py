@@ -36,7 +36,6 @@ class AmazonListingProfile(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
-        check_company=True,
     )
     company_id = fields.Many2one(
         related="account_id.company_id", store=True, index=True, precompute=True
@@ -162,6 +161,13 @@ class AmazonListingProfile(models.Model):
     def _compute_product_count(self):
         for profile in self:
             profile.product_count = len(profile._amazon_products())
+
+    # === ONCHANGE METHODS === #
+
+    @api.onchange("account_id")
+    def _onchange_account_id(self):
+        if self.account_id and not self.marketplace_ids:
+            self.marketplace_ids = self.account_id._amazon_main_marketplace()
 
     # === BUSINESS METHODS === #
 
@@ -362,5 +368,4 @@ class AmazonListingProfile(models.Model):
             "res_model": "amazon.offer",
             "view_mode": "list,form",
             "domain": [("profile_id", "=", self.id)],
-            "context": {"search_default_group_listing_state": 1},
         }

@@ -5,3 +5,4 @@ from . import test_security
 from . import test_reliability
 from . import test_product_export
 from . import test_product_export_flow
+from . import test_product_export_tour

@@ -40,12 +40,12 @@ class AmazonExportCommon(AmazonOfferCommon):
         cls.duffel = cls._suitcase("Weekend Duffel", "DUFFEL-1", "nylon")
 
     @classmethod
-    def _suitcase(cls, name, code, material, brand="Voyago"):
+    def _suitcase(cls, name, code, material, brand="Voyago", category=None):
         template = cls.env["product.template"].create(
             {
                 "name": name,
                 "default_code": code,
-                "categ_id": cls.category.id,
+                "categ_id": (category or cls.category).id,
                 "type": "consu",
                 "is_storable": True,
                 "list_price": 120.0,

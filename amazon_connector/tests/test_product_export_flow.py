@@ -61,7 +61,7 @@ class TestPublishFlow(AmazonExportCommon):
         action = profile.action_search_product_type()
         wizard = (
             self.env[action["res_model"]]
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"keywords": "suitcase"})
         )
         wizard.action_search()
