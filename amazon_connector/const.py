@@ -237,6 +237,8 @@ REFUSALS_LISTED = 30
 # Minutes a product type definition is used before Amazon is asked for its version
 # again (its schema is downloaded again only for a new version).
 PRODUCT_TYPE_REFRESH = 60
+# Minutes after which a listings feed still "Being Sent" was interrupted.
+LISTING_FEED_STALE = 30
 LISTING_MODE_SELECTION = [
     ("offer", "Offer on an Existing Amazon Product"),
     ("new", "New Product"),

@@ -56,6 +56,17 @@ class AmazonAccount(models.Model):
         """
         self.ensure_one()
         Feed = self.env["amazon.listings.feed"]
+        # A feed left "Being Sent" by an interrupted Publish (not one being sent now):
+        # its offers are to publish again.
+        stale = fields.Datetime.now() - timedelta(minutes=const.LISTING_FEED_STALE)
+        Feed.search(
+            [
+                ("account_id", "=", self.id),
+                ("kind", "=", "listings"),
+                ("state", "=", "draft"),
+                ("create_date", "<", stale),
+            ]
+        )._amazon_recover()
         pending = Feed.search(
             [
                 ("account_id", "=", self.id),
@@ -64,6 +75,7 @@ class AmazonAccount(models.Model):
             ]
         )
         if not pending:
+            self._amazon_commit()
             return True
         try:
             connection = self._amazon_connection()

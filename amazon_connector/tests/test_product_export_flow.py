@@ -122,3 +122,24 @@ class TestPublishFlow(AmazonExportCommon):
             {"value": 20, "unit": "centimeters"},
         )
         self.assertEqual(attributes["item_package_weight"][0]["unit"], "pounds")
+
+    def test_an_interrupted_publish_is_published_again(self):
+        profile = self._luggage_profile()
+        offer = profile.sudo()._amazon_offers(self.trolley)
+        feed = self.env["amazon.listings.feed"].create(
+            {
+                "account_id": self.account.id,
+                "kind": "listings",
+                "messages": {"1": {"res_id": offer.id, "part": "listing", "hash": "x"}},
+                "message_count": 1,
+            }
+        )
+        offer._amazon_feed_pending(feed)
+        self.assertEqual(offer.listing_state, "sending")
+        self.account._amazon_check_listing_results()  # may be being sent now
+        self.assertEqual(feed.state, "draft")
+        with time_travel() as traveller:
+            traveller.move_to(fields.Datetime.now() + timedelta(hours=1))
+            self.account._amazon_check_listing_results()
+        self.assertEqual((feed.state, offer.listing_state), ("cancelled", "to_send"))
+        self.assertFalse(offer.feed_id)
