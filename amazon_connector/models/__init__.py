@@ -36,6 +36,7 @@ from . import amazon_product_type
 from . import amazon_listing_profile
 from . import amazon_listing_profile_line
 from . import amazon_listing_profile_publish
+from . import amazon_listing_profile_check
 from . import amazon_offer_listing
 from . import amazon_catalog_match
 from . import amazon_account_product_export
