@@ -9,7 +9,7 @@
     "development_status": "Alpha",
     "depends": ["sale_management", "stock_delivery"],
     "external_dependencies": {
-        "python": ["amazon-connector", "python-amazon-sp-api>=2.1.35"],
+        "python": ["amazon-connector", "python-amazon-sp-api>=2.1.35", "jsonschema"],
     },
     "data": [
         "security/res_groups.xml",

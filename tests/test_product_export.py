@@ -398,3 +398,17 @@ def test_every_schema_is_a_2019_09_schema():
 
     for name in product_type_data.PRODUCT_TYPES:
         Draft201909Validator.check_schema(product_type_data.schema(name, US))
+
+
+def test_the_sandbox_throttles_catalog_searches_at_amazons_usage_plan(
+    connection, sandbox
+):
+    seller = sandbox.state.sellers[connection.credentials.seller_id]
+    operation = "catalogItems.searchCatalogItems"
+    while sandbox.state.take_token(seller, operation) == 0:
+        pass  # the seller's two searches of the burst are spent
+    found = catalog.search_by_barcodes(connection, US, ["4006381333931"])
+    assert found["4006381333931"][0].asin == "B0SBXCAT01"
+    assert connection.stats.throttled == {operation: 1}  # a 429, waited, tried again
+    statuses = [r["status"] for r in sandbox.state.received(operation)]
+    assert statuses == [429, 200]
