@@ -360,6 +360,33 @@ class AmazonListingProfile(models.Model):
         summary = self.sudo()._amazon_publish()
         return self._amazon_publish_notification(summary)
 
+    @api.model
+    def action_publish_products(self, products):
+        """Publish some products (a selection in the products list) through the
+        profiles that list them.
+
+        :param products: ``product.product`` or ``product.template`` records.
+        """
+        self.env["amazon.account"]._amazon_check_manager()
+        if products._name == "product.template":
+            products = products.product_variant_ids
+        summary = {}
+        profiles = self.search([]).filtered(lambda p: p._amazon_products() & products)
+        if not profiles:
+            raise UserError(
+                self.env._(
+                    "No listing profile lists these products: add them (or their "
+                    "category) to a profile under Amazon > Listing Profiles."
+                )
+            )
+        for profile in profiles:
+            result = profile.sudo()._amazon_publish(
+                profile._amazon_products() & products
+            )
+            for key, value in result.items():
+                summary[key] = summary.get(key, 0) + value
+        return self._amazon_publish_notification(summary)
+
     def action_view_offers(self):
         self.ensure_one()
         return {

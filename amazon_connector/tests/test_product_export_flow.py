@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command, fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from amazon_sp.sandbox import product_type_data
@@ -143,3 +144,15 @@ class TestPublishFlow(AmazonExportCommon):
             self.account._amazon_check_listing_results()
         self.assertEqual((feed.state, offer.listing_state), ("cancelled", "to_send"))
         self.assertFalse(offer.feed_id)
+
+    def test_selected_products_are_published_through_their_profiles(self):
+        profile = self._luggage_profile()
+        action = self.env["amazon.listing.profile"].action_publish_products(
+            self.trolley.product_tmpl_id
+        )
+        self.assertIn(
+            "1 listings sent in 1 feeds: 1 accepted", action["params"]["message"]
+        )
+        self.assertEqual(profile.offer_ids.mapped("sku"), ["TROLLEY-55"])
+        with self.assertRaisesRegex(UserError, "No listing profile lists these"):
+            self.env["amazon.listing.profile"].action_publish_products(self.lamp)
