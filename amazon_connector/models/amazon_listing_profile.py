@@ -371,7 +371,9 @@ class AmazonListingProfile(models.Model):
         if products._name == "product.template":
             products = products.product_variant_ids
         summary = {}
-        profiles = self.search([("account_id.active", "=", True)]).filtered(lambda p: p._amazon_products() & products)
+        profiles = self.search([("account_id.active", "=", True)]).filtered(
+            lambda p: p._amazon_products() & products
+        )
         if not profiles:
             raise UserError(
                 self.env._(
