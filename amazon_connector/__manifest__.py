@@ -9,7 +9,7 @@
     "development_status": "Alpha",
     "depends": ["sale_management", "stock_delivery"],
     "external_dependencies": {
-        "python": ["amazon-connector", "python-amazon-sp-api>=2.1.35"],
+        "python": ["amazon-connector", "python-amazon-sp-api>=2.1.35", "jsonschema"],
     },
     "data": [
         "security/res_groups.xml",
@@ -37,6 +37,7 @@
         "views/amazon_order_list_views.xml",
         "views/amazon_firstrun_views.xml",
         "wizards/amazon_setup_wizard_views.xml",
+        "views/amazon_listing_profile_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

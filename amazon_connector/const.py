@@ -231,3 +231,61 @@ LISTINGS_RETRY_MINUTES = 15
 LISTINGS_INTERACTIVE_WAIT = 20
 # Refused offers an activity lists by name, at most (the others are counted).
 REFUSALS_LISTED = 30
+
+# === PRODUCT EXPORT (listing profiles) === #
+
+# Minutes a product type definition is used before Amazon is asked for its version
+# again (its schema is downloaded again only for a new version).
+PRODUCT_TYPE_REFRESH = 60
+# Minutes after which a listings feed still "Being Sent" was interrupted.
+LISTING_FEED_STALE = 30
+LISTING_MODE_SELECTION = [
+    ("offer", "Offer on an Existing Amazon Product"),
+    ("new", "New Product"),
+]
+LISTING_CONDITION_SELECTION = [
+    ("new_new", "New"),
+    ("new_open_box", "New - Open Box"),
+    ("refurbished_refurbished", "Refurbished"),
+    ("used_like_new", "Used - Like New"),
+    ("used_very_good", "Used - Very Good"),
+    ("used_good", "Used - Good"),
+    ("used_acceptable", "Used - Acceptable"),
+]
+LISTING_STATE_SELECTION = [
+    ("to_match", "Choose the Amazon Product"),
+    ("invalid", "Not Valid"),
+    ("to_send", "To Publish"),
+    ("sending", "Waiting for Amazon"),
+    ("listed", "Listed"),
+    ("refused", "Refused by Amazon"),
+    ("removed", "Removed from Amazon"),
+]
+LISTING_SOURCE_SELECTION = [
+    ("field", "Product Field"),
+    ("attribute", "Product Attribute"),
+    ("fixed", "Fixed Value"),
+]
+# Attributes Odoo writes itself (offer, images): never mapped by hand.
+LISTING_AUTOMATIC_ATTRIBUTES = (
+    "condition_type",
+    "merchant_suggested_asin",
+    "purchasable_offer",
+    "fulfillment_availability",
+    "main_product_image_locator",
+) + tuple(f"other_product_image_locator_{n}" for n in range(1, 9))
+# Where a required attribute's value is looked for first: a product field.
+LISTING_DEFAULT_FIELDS = {
+    "item_name": "name",
+    "product_description": "description_sale",
+    "item_package_weight": "weight",
+    "item_weight": "weight",
+    "model_number": "default_code",
+    "part_number": "default_code",
+}
+# Product attributes whose names suggest an Amazon attribute (lower case).
+LISTING_DEFAULT_ATTRIBUTES = {
+    "color": ("color", "colour", "couleur", "farbe"),
+    "size": ("size", "taille", "größe"),
+    "material": ("material", "matière"),
+}

@@ -225,12 +225,15 @@ def patch_listing(
     *,
     product_type=PRODUCT_TYPE,
     issue_locale=None,
+    mode=None,
 ):
     """Change one listing at once (``patchListingsItem``).
 
     :param list marketplace_ids: the marketplaces the patches apply to.
     :param list patches: JSON patches, e.g. from :func:`quantity_patch` and
         :func:`price_patch`.
+    :param str mode: ``VALIDATION_PREVIEW`` to have Amazon check the patches without
+        applying them.
     :rtype: Submission
     """
     if not patches:
@@ -242,6 +245,8 @@ def patch_listing(
     }
     if issue_locale:
         params["issueLocale"] = issue_locale
+    if mode:
+        params["mode"] = mode
     body = {"productType": product_type, "patches": list(patches)}
     with connection.client(
         ListingsItemsV20210801, marketplace_id=marketplace_ids[0]
@@ -254,9 +259,16 @@ def patch_listing(
             body=body,
             **params,
         )
-    payload = response.payload or {}
+    return parse_submission(response.payload or {}, sku, "patchListingsItem")
+
+
+def parse_submission(payload, sku, operation):
+    """Read a ``ListingsItemSubmissionResponse``.
+
+    :rtype: Submission
+    """
     if not payload.get("status"):
-        raise Unavailable("Amazon answered patchListingsItem without a status.")
+        raise Unavailable(f"Amazon answered {operation} without a status.")
     return Submission(
         sku=payload.get("sku") or sku,
         status=payload["status"],

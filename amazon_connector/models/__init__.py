@@ -33,3 +33,11 @@ from . import amazon_order_checks
 from . import mail_activity
 from . import amazon_account_setup
 from . import stock_move
+from . import amazon_product_type
+from . import amazon_listing_profile
+from . import amazon_listing_profile_line
+from . import amazon_listing_profile_publish
+from . import amazon_listing_profile_check
+from . import amazon_offer_listing
+from . import amazon_catalog_match
+from . import amazon_account_product_export

@@ -42,7 +42,7 @@ class AmazonListingsFeed(models.Model):
         related="account_id.company_id", store=True, index=True
     )
     kind = fields.Selection(
-        selection=[("offers", "Stock and Prices")],
+        selection=[("offers", "Stock and Prices"), ("listings", "Product Listings")],
         required=True,
         default="offers",
     )
@@ -193,7 +193,7 @@ class AmazonListingsFeed(models.Model):
         for message_id, key in (self.messages or {}).items():
             outcome, issues = report.outcome(int(message_id))
             counts[outcome] = counts.get(outcome, 0) + 1
-            results.append((key, outcome, [issue.text for issue in issues]))
+            results.append((key, outcome, [self._amazon_issue_text(i) for i in issues]))
         feed_issues = " ".join(issue.text for issue in report.feed_issues)
         self.write(
             {
@@ -208,6 +208,13 @@ class AmazonListingsFeed(models.Model):
         if counts.get("unknown"):
             self.account_id._amazon_feed_rejected(self, feed_issues)
         return refused
+
+    def _amazon_issue_text(self, issue):
+        """An issue of a message as its record shows it: with the attribute Amazon
+        names, for product listings."""
+        if self.kind == "listings" and issue.attribute_name:
+            return f"{issue.text} ({issue.attribute_name})"
+        return issue.text
 
     def _amazon_release(self, reason, state):
         """Hand the feed's records back, unsent, with the reason."""

@@ -11,6 +11,9 @@ from . import test_offers_import
 from . import test_offers_results
 from . import test_offers_tour
 from . import test_order_sync
+from . import test_product_export
+from . import test_product_export_flow
+from . import test_product_export_tour
 from . import test_reliability
 from . import test_screens
 from . import test_security

@@ -20,6 +20,12 @@ asked to fail (``POST /_sandbox/listings/fatal``) ends ``FATAL``. An unknown SKU
 refused with ``NOT_FOUND`` (the code of the Listings Items API's 404): Amazon itself
 may accept offer data for an unknown SKU and make an incomplete listing of it; the
 sandbox refuses it, so that a refusal can be tested with a plain SKU.
+
+An ``UPDATE`` message of a product type the sandbox defines
+(:mod:`.product_type_data`), or an offer-only one, is first checked against that
+product type's schema and Amazon's catalog rules (:mod:`.product_type_rules`): a
+listing Amazon would refuse is refused per attribute, the others are created (a new
+ASIN for a full listing, the suggested one for an offer).
 """
 
 import functools
@@ -27,7 +33,8 @@ import json
 import os
 from pathlib import Path
 
-from . import listings_rules, listingsdata
+from . import listings_rules, listingsdata, product_type_rules
+from .product_type_data import PRODUCT_TYPES
 
 FEED_TYPE = "JSON_LISTINGS_FEED"
 REPORT_CONTENT_TYPE = "application/json"
@@ -176,10 +183,30 @@ def _apply(state, items, message, marketplace_ids):
             return [_not_found(sku, marketplace_ids)]
         del items[sku]
         return []
+    if kind == "UPDATE" and (
+        message["productType"] in PRODUCT_TYPES
+        or message.get("requirements") == "LISTING_OFFER_ONLY"
+    ):
+        problems = product_type_rules.check(
+            state,
+            message["productType"],
+            message.get("requirements"),
+            message["attributes"],
+            marketplace_ids,
+        )
+        if problems:
+            return problems
     if item is None and kind == "UPDATE":
         # A new listing: Amazon matches or creates the catalog item (an ASIN).
+        suggested = (message["attributes"].get("merchant_suggested_asin") or [{}])[0]
         item = listingsdata.new_item(
-            sku, marketplace_ids, now, asin=f"B0SBX{len(items):05d}", quantity=None
+            sku,
+            marketplace_ids,
+            now,
+            asin=suggested.get("value") or f"B0SBX{len(items):05d}",
+            title=((message["attributes"].get("item_name") or [{}])[0]).get("value")
+            or "",
+            quantity=None,
         )
         item["attributes"] = {}
         item["productType"] = message["productType"]

@@ -21,14 +21,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from . import (
+    catalog,
     control,
     feeds,
     inventory,
     listings_api,
     listings_control,
+    listings_publish,
     lwa,
     orders_2026,
     orders_v0,
+    product_types,
     reports,
     sellers,
     shipments,
@@ -52,7 +55,10 @@ HANDLERS = (
     inventory,
     reports,
     listings_api,
+    listings_publish,
     listings_control,
+    product_types,
+    catalog,
     control,
 )
 """The handler modules, one per API (and the control interface), each with a

@@ -153,6 +153,9 @@ class SandboxState:
         self.listings = {}  # seller id -> SKU -> listings item (see listingsdata)
         # seller id -> how many of its next JSON_LISTINGS_FEEDs end FATAL
         self.listings_feed_fatal = {}
+        self.catalog = None  # ASIN -> Amazon catalog item (see catalogdata)
+        self.gated_brands = None  # brands that need approval (None: the default)
+        self.schema_downloads = 0  # product type schemas downloaded
         # (seller id, order id) -> JSON served verbatim as that order in 2026-01-01
         # answers, however broken (see serve_verbatim).
         self.verbatim_2026 = {}
