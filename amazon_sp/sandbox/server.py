@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 from . import (
     control,
     feeds,
+    finances,
     inventory,
     listings_api,
     listings_control,
@@ -31,6 +32,7 @@ from . import (
     orders_v0,
     reports,
     sellers,
+    settlements_control,
     shipments,
     tokens,
 )
@@ -51,8 +53,10 @@ HANDLERS = (
     feeds,
     inventory,
     reports,
+    finances,
     listings_api,
     listings_control,
+    settlements_control,
     control,
 )
 """The handler modules, one per API (and the control interface), each with a

@@ -156,6 +156,13 @@ class SandboxState:
         # (seller id, order id) -> JSON served verbatim as that order in 2026-01-01
         # answers, however broken (see serve_verbatim).
         self.verbatim_2026 = {}
+        # Settlements (see settlementdata): seller id -> order id -> the order settled;
+        # (seller id, marketplace id) -> end of its last settlement period; seller id
+        # -> its financial event groups (Finances v0), oldest first.
+        self.settled_orders = {}
+        self.settlement_ends = {}
+        self.settlement_sequence = 0
+        self.financial_event_groups = {}
 
     # --- configuration ---
 
