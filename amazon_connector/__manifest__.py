@@ -33,6 +33,8 @@
         "views/amazon_menus.xml",
         "views/amazon_offer_sync_views.xml",
         "data/amazon_cause_data.xml",
+        "data/amazon_settlement_data.xml",
+        "views/amazon_settlement_views.xml",
         "views/amazon_account_setup_views.xml",
         "views/amazon_order_list_views.xml",
         "views/amazon_firstrun_views.xml",

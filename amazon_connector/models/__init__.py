@@ -32,3 +32,10 @@ from . import amazon_order_checks
 from . import mail_activity
 from . import amazon_account_setup
 from . import stock_move
+from . import amazon_settlement
+from . import amazon_settlement_booking
+from . import amazon_settlement_reconcile
+from . import amazon_settlement_line
+from . import amazon_settlement_rule
+from . import amazon_account_settlements
+from . import sale_order_settlement
