@@ -32,3 +32,8 @@ from . import amazon_order_checks
 from . import mail_activity
 from . import amazon_account_setup
 from . import stock_move
+from . import account_move
+from . import amazon_account_invoicing
+from . import amazon_order_invoicing
+from . import sale_order_invoicing
+from . import sale_order_refund
