@@ -39,6 +39,8 @@
         "views/amazon_order_list_views.xml",
         "views/amazon_firstrun_views.xml",
         "wizards/amazon_setup_wizard_views.xml",
+        "views/account_move_views.xml",
+        "views/amazon_account_invoicing_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -32,6 +32,11 @@ from . import amazon_order_checks
 from . import mail_activity
 from . import amazon_account_setup
 from . import stock_move
+from . import account_move
+from . import amazon_account_invoicing
+from . import amazon_order_invoicing
+from . import sale_order_invoicing
+from . import sale_order_refund
 from . import amazon_settlement
 from . import amazon_settlement_booking
 from . import amazon_settlement_reconcile
@@ -39,3 +44,4 @@ from . import amazon_settlement_line
 from . import amazon_settlement_rule
 from . import amazon_account_settlements
 from . import sale_order_settlement
+

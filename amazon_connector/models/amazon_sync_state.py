@@ -37,6 +37,7 @@ class AmazonSyncState(models.Model):
             ("fba_inventory", "FBA Inventory"),
             ("offers", "Stock and Prices"),
             ("listings", "Listings Import"),
+            ("invoices", "Invoicing"),
             ("settlements", "Settlements"),
         ],
         required=True,
