@@ -16,7 +16,7 @@ from odoo.exceptions import UserError
 class AmazonSettlement(models.Model):
     _name = "amazon.settlement"
     _description = "Amazon Settlement"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_end desc, id desc"
     _rec_name = "settlement_ref"
 

@@ -71,9 +71,6 @@ class AmazonSettlement(models.Model):
             group["sequence"] = sequence
             group["sale_order"] = orders.get(group["order_ref"])
             plans.append(group)
-        self._amazon_plan_customer_lines(
-            [p for p in plans if p["kind"] in ("order", "refund")]
-        )
         for plan in plans:
             if plan["kind"] in ("rule", "uncovered"):
                 plan["counterparts"] = [
@@ -105,7 +102,16 @@ class AmazonSettlement(models.Model):
                 "account": transfer,
             }
         )
-        self._amazon_write_lines(statement, journal, date, plans)
+        # Orders first: their invoices are paid before the refunds' credit notes are
+        # posted, so that each credit note stays open for its refund line (Odoo
+        # reconciles a credit note with its invoice while the invoice is unpaid).
+        refunds = [p for p in plans if p["kind"] == "refund"]
+        first = [p for p in plans if p["kind"] != "refund"]
+        self._amazon_plan_customer_lines([p for p in first if p["kind"] == "order"])
+        self._amazon_write_lines(statement, journal, date, first)
+        if refunds:
+            self._amazon_plan_customer_lines(refunds)
+            self._amazon_write_lines(statement, journal, date, refunds)
         self.write({"statement_id": statement.id, "row_count": len(parsed.rows)})
         self._amazon_tell_uncovered([p for p in plans if p["kind"] == "uncovered"])
 
@@ -416,5 +422,7 @@ class AmazonSettlement(models.Model):
                     list=listing,
                 )
             ),
-            user_id=self.account_id._amazon_responsible().id,
+            user_id=(
+                self.account_id.accountant_user_id or self.account_id._amazon_responsible()
+            ).id,
         )

@@ -186,9 +186,16 @@ class AmazonSettlement(models.Model):
         :rtype: int
         """
         self.ensure_one()
-        lines = self.line_ids.filtered(
-            lambda line: line.state == "open" and line.kind in ("order", "refund")
+        # Orders first, as when booking (see _amazon_book).
+        return self._amazon_complete(
+            self.line_ids.filtered(lambda line: line.state == "open" and line.kind == "order")
+        ) + self._amazon_complete(
+            self.line_ids.filtered(
+                lambda line: line.state == "open" and line.kind == "refund"
+            )
         )
+
+    def _amazon_complete(self, lines):
         if not lines:
             return 0
         orders = self._amazon_find_orders(set(lines.mapped("amazon_order_ref")))

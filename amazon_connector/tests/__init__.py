@@ -4,3 +4,4 @@ from . import test_import
 from . import test_invoicing
 from . import test_security
 from . import test_reliability
+from . import test_settlements
