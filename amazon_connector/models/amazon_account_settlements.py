@@ -268,6 +268,12 @@ class AmazonAccount(models.Model):
             if report and not existing.report_ref:
                 existing.report_ref = report.report_id
             return existing, False
+        if not existing and report:
+            # A report that failed before it could be read: its record is reused.
+            existing = Settlement.search(
+                [("account_id", "=", self.id), ("report_ref", "=", report.report_id)],
+                limit=1,
+            )
         key = zlib.crc32(parsed.settlement_id.encode()) & 0x7FFFFFFF
         self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (self.id, key))
         if not self.env.cr.fetchone()[0]:

@@ -10,7 +10,7 @@ imported (a file that does not add up, a missing account) is kept with state
 """
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError
 
 
 class AmazonSettlement(models.Model):
@@ -134,8 +134,11 @@ class AmazonSettlement(models.Model):
             self.env.user.has_group("account.group_account_user")
             or self.env.user.has_group("amazon_connector.group_amazon_manager")
         ):
-            raise UserError(
-                self.env._("Only accountants can book Amazon settlements.")
+            raise AccessError(
+                self.env._(
+                    "Only accountants (Accounting: Show Full Accounting Features) and "
+                    "Amazon administrators can book Amazon settlements."
+                )
             )
 
     def action_reconcile(self):

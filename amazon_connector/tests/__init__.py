@@ -5,3 +5,4 @@ from . import test_invoicing
 from . import test_security
 from . import test_reliability
 from . import test_settlements
+from . import test_settlements_integrity
