@@ -43,5 +43,5 @@ from . import amazon_settlement_reconcile
 from . import amazon_settlement_line
 from . import amazon_settlement_rule
 from . import amazon_account_settlements
+from . import amazon_account_settlement_accounts
 from . import sale_order_settlement
-

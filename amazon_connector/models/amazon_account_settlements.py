@@ -17,7 +17,6 @@ import logging
 import time
 import zlib
 from datetime import timedelta, timezone
-from decimal import Decimal
 
 import psycopg2
 
@@ -25,7 +24,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 import amazon_sp
-from amazon_sp import finances, settlements
+from amazon_sp import settlements
 
 from .. import const
 
@@ -163,7 +162,9 @@ class AmazonAccount(models.Model):
         marketplaces = self.active_marketplace_ids or self.available_marketplace_ids
         if not marketplaces:
             raise UserError(
-                self.env._("Choose the marketplaces of account %(name)s.", name=self.name)
+                self.env._(
+                    "Choose the marketplaces of account %(name)s.", name=self.name
+                )
             )
         since = (
             fields.Datetime.to_datetime(state.synced_until) - CREATED_MARGIN
@@ -232,7 +233,9 @@ class AmazonAccount(models.Model):
         try:
             parsed, content = settlements.fetch_settlement(connection, report)
         except settlements.SettlementError as error:
-            return self._amazon_settlement_failed(str(error), report_ref=report.report_id), False
+            return self._amazon_settlement_failed(
+                str(error), report_ref=report.report_id
+            ), False
         marketplace = self.env["amazon.marketplace"].search(
             [("api_ref", "in", list(report.marketplace_ids))], limit=1
         )
@@ -261,7 +264,10 @@ class AmazonAccount(models.Model):
         self.ensure_one()
         Settlement = self.env["amazon.settlement"].sudo()
         existing = Settlement.search(
-            [("account_id", "=", self.id), ("settlement_ref", "=", parsed.settlement_id)],
+            [
+                ("account_id", "=", self.id),
+                ("settlement_ref", "=", parsed.settlement_id),
+            ],
             limit=1,
         )
         if existing and not existing.failed:
@@ -278,8 +284,10 @@ class AmazonAccount(models.Model):
         self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (self.id, key))
         if not self.env.cr.fetchone()[0]:
             return None, False
-        currency = self.env["res.currency"].with_context(active_test=False).search(
-            [("name", "=", parsed.currency)], limit=1
+        currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "=", parsed.currency)], limit=1)
         )
         marketplace = marketplace or self._amazon_settlement_marketplace(parsed)
         values = {
@@ -288,10 +296,13 @@ class AmazonAccount(models.Model):
             "report_ref": report.report_id if report else False,
             "source": source,
             "marketplace_id": marketplace.id if marketplace else False,
-            "marketplace_name": parsed.marketplace_name or (marketplace.name if marketplace else False),
+            "marketplace_name": parsed.marketplace_name
+            or (marketplace.name if marketplace else False),
             "date_start": _naive(parsed.start),
             "date_end": _naive(parsed.end),
-            "deposit_date": parsed.deposit_date.date() if parsed.deposit_date else False,
+            "deposit_date": parsed.deposit_date.date()
+            if parsed.deposit_date
+            else False,
             "currency_id": currency.id,
             "amount_total": float(parsed.total),
             "file": base64.b64encode(content),
@@ -321,8 +332,15 @@ class AmazonAccount(models.Model):
             return None, False
         except (UserError, amazon_sp.AmazonError) as error:
             reason = error.args[0] if error.args else str(error)
-            _logger.info("Settlement %s of account %s failed: %s", parsed.settlement_id, self.id, reason)
-            return self._amazon_settlement_failed(reason, existing=existing, **values), False
+            _logger.info(
+                "Settlement %s of account %s failed: %s",
+                parsed.settlement_id,
+                self.id,
+                reason,
+            )
+            return self._amazon_settlement_failed(
+                reason, existing=existing, **values
+            ), False
         return settlement, True
 
     def _amazon_settlement_failed(self, reason, existing=None, **values):
@@ -339,7 +357,10 @@ class AmazonAccount(models.Model):
         }
         if not existing and values.get("report_ref"):
             existing = Settlement.search(
-                [("account_id", "=", self.id), ("report_ref", "=", values["report_ref"])],
+                [
+                    ("account_id", "=", self.id),
+                    ("report_ref", "=", values["report_ref"]),
+                ],
                 limit=1,
             )
         if existing:
@@ -369,7 +390,9 @@ class AmazonAccount(models.Model):
                 parsed,
                 content,
                 settlement.filename,
-                report=_Report(settlement.report_ref) if settlement.report_ref else None,
+                report=_Report(settlement.report_ref)
+                if settlement.report_ref
+                else None,
                 marketplace=settlement.marketplace_id,
                 source=settlement.source,
             )[0]
@@ -383,9 +406,14 @@ class AmazonAccount(models.Model):
         name = (parsed.marketplace_name or "").lower()
         marketplaces = self.available_marketplace_ids | self.active_marketplace_ids
         for marketplace in marketplaces:
-            if name and name in (marketplace.name.lower(), (marketplace.domain or "").lower().removeprefix("www.")):
+            if name and name in (
+                marketplace.name.lower(),
+                (marketplace.domain or "").lower().removeprefix("www."),
+            ):
                 return marketplace
-        same_currency = marketplaces.filtered(lambda m: m.currency_id.name == parsed.currency)
+        same_currency = marketplaces.filtered(
+            lambda m: m.currency_id.name == parsed.currency
+        )
         return same_currency[:1]
 
     def _amazon_complete_settlements(self):
@@ -394,16 +422,20 @@ class AmazonAccount(models.Model):
         :return: how many lines were reconciled.
         """
         done = 0
-        for settlement in self.env["amazon.settlement"].sudo().search(
-            [("account_id", "=", self.id), ("state", "=", "open")]
+        for settlement in (
+            self.env["amazon.settlement"]
+            .sudo()
+            .search([("account_id", "=", self.id), ("state", "=", "open")])
         ):
             done += settlement._amazon_complete_open_lines()
             self._amazon_commit()
         return done
 
     def _amazon_tell_open_settlements(self):
-        open_settlements = self.env["amazon.settlement"].sudo().search(
-            [("account_id", "=", self.id), ("state", "in", ("open", "failed"))]
+        open_settlements = (
+            self.env["amazon.settlement"]
+            .sudo()
+            .search([("account_id", "=", self.id), ("state", "in", ("open", "failed"))])
         )
         self._amazon_cause_activity(
             "settlements_open",
@@ -419,120 +451,12 @@ class AmazonAccount(models.Model):
             ),
         )
 
-    # === PAYOUTS === #
-
-    def _amazon_read_payouts(self, connection):
-        """Match the payouts (financial event groups) of settlements not paid yet."""
-        unpaid = self.env["amazon.settlement"].sudo().search(
-            [
-                ("account_id", "=", self.id),
-                ("failed", "=", False),
-                ("payout_status", "not in", ("Succeeded",)),
-                ("date_start", ">=", fields.Datetime.now() - timedelta(days=170)),
-            ]
-        )
-        if not unpaid:
-            return
-        after = min(unpaid.mapped("date_start")) - timedelta(days=3)
-        groups = finances.list_financial_event_groups(
-            connection, after.replace(tzinfo=timezone.utc)
-        )
-        for settlement in unpaid:
-            parsed = _Period(settlement)
-            group = finances.match_payout(parsed, groups)
-            if group:
-                settlement.write(
-                    {
-                        "payout_status": group.fund_transfer_status,
-                        "payout_date": _naive(group.fund_transfer_date),
-                        "payout_trace_ref": group.trace_id,
-                        "payout_account_tail": group.account_tail,
-                        "payout_converted_amount": float(group.converted_total or 0),
-                        "payout_converted_currency": group.converted_currency,
-                    }
-                )
-
-    # === ACCOUNTS AND JOURNALS === #
-
-    def _amazon_settlement_journal(self, currency):
-        """The account's bank journal of a currency, created on first need.
-
-        :rtype: account.journal
-        """
-        self.ensure_one()
-        company = self.company_id
-        journal = self.settlement_journal_ids.filtered(
-            lambda j: (j.currency_id or j.company_id.currency_id) == currency
-            and j.company_id == company
-        )[:1]
-        if journal:
-            return journal
-        Journal = self.env["account.journal"].sudo().with_company(company)
-        codes = set(Journal.search([("company_id", "=", company.id)]).mapped("code"))
-        number = 1
-        while f"AMZ{number}" in codes:
-            number += 1
-        journal = Journal.create(
-            {
-                "name": self.env._(
-                    "Amazon %(account)s (%(currency)s)",
-                    account=self.name,
-                    currency=currency.name,
-                ),
-                "code": f"AMZ{number}",
-                "type": "bank",
-                "company_id": company.id,
-                "currency_id": currency.id
-                if currency != company.currency_id
-                else False,
-            }
-        )
-        self.sudo().settlement_journal_ids = [fields.Command.link(journal.id)]
-        return journal
-
-    def _amazon_settlement_account(self, role):
-        """The account of a role: ``transfer`` (the payout), ``fees`` (amounts no rule
-        covers), ``rounding`` (differences within the tolerance).
-
-        :rtype: account.account
-        :raise UserError: when the company has no inter-bank transfer account.
-        """
-        self.ensure_one()
-        company = self.company_id
-        if role == "transfer":
-            account = self.settlement_transfer_account_id or company.transfer_account_id
-            if not account:
-                raise UserError(
-                    self.env._(
-                        "The company %(company)s has no inter-bank transfer account: "
-                        "set one (Accounting settings), or a payout transfer account on "
-                        "the Amazon account %(name)s.",
-                        company=company.name,
-                        name=self.name,
-                    )
-                )
-            return account
-        if role == "fees" and self.settlement_fee_account_id:
-            return self.settlement_fee_account_id
-        return self.env["amazon.settlement.rule"]._amazon_role_account(company, role)
-
 
 class _Report:
     """A report known by its id only (a failed settlement's)."""
 
     def __init__(self, report_id):
         self.report_id = report_id
-
-
-class _Period:
-    """A booked settlement, as :func:`amazon_sp.finances.match_payout` reads it."""
-
-    def __init__(self, settlement):
-        utc = timezone.utc
-        self.currency = settlement.currency_id.name
-        self.total = Decimal(str(settlement.amount_total)).quantize(Decimal("0.01"))
-        self.start = settlement.date_start and settlement.date_start.replace(tzinfo=utc)
-        self.end = settlement.date_end and settlement.date_end.replace(tzinfo=utc)
 
 
 def _naive(moment):

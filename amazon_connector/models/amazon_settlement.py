@@ -24,7 +24,9 @@ class AmazonSettlement(models.Model):
         "UNIQUE(account_id, settlement_ref)",
         "This Amazon settlement is already imported for this account.",
     )
-    _report_unique = models.UniqueIndex("(account_id, report_ref) WHERE report_ref IS NOT NULL")
+    _report_unique = models.UniqueIndex(
+        "(account_id, report_ref) WHERE report_ref IS NOT NULL"
+    )
 
     account_id = fields.Many2one(
         comodel_name="amazon.account",
@@ -32,7 +34,9 @@ class AmazonSettlement(models.Model):
         index=True,
         ondelete="restrict",
     )
-    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="account_id.company_id", store=True, index=True
+    )
     settlement_ref = fields.Char(
         string="Settlement ID", index=True, readonly=True, copy=False
     )
@@ -55,7 +59,6 @@ class AmazonSettlement(models.Model):
     currency_id = fields.Many2one(comodel_name="res.currency", readonly=True)
     amount_total = fields.Monetary(string="Total", readonly=True)
     payout_status = fields.Char(
-        string="Payout Status",
         readonly=True,
         help="Amazon's fund transfer status (Finances API).",
     )
@@ -105,7 +108,9 @@ class AmazonSettlement(models.Model):
     def _compute_state(self):
         counts = {
             (settlement.id, state): count
-            for settlement, state, count in self.env["amazon.settlement.line"]._read_group(
+            for settlement, state, count in self.env[
+                "amazon.settlement.line"
+            ]._read_group(
                 [("settlement_id", "in", self.ids)],
                 ["settlement_id", "state"],
                 ["__count"],
@@ -124,7 +129,8 @@ class AmazonSettlement(models.Model):
     def _compute_display_name(self):
         for settlement in self:
             settlement.display_name = settlement.env._(
-                "Settlement %(ref)s", ref=settlement.settlement_ref or settlement.report_ref
+                "Settlement %(ref)s",
+                ref=settlement.settlement_ref or settlement.report_ref,
             )
 
     # === ACTION METHODS === #

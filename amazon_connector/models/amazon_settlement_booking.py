@@ -4,11 +4,12 @@ precedent: statement lines with a counterpart account, then receivables reconcil
 
 The rows are grouped into statement lines:
 
-- each order (``amazon_settlement_reconcile.py``): what its buyer paid (``ItemPrice``, ``Promotion`` and
-  ``ItemWithheldTax`` rows of ``Order`` transactions), against the receivable of the
-  order's posted invoices, which then show paid. A difference within the account's
-  tolerance goes to a rounding account; a larger one, an order not in Odoo or not
-  invoiced, leaves the line on the journal's suspense account, open, with its reason;
+- each order (see ``amazon_settlement_reconcile.py``): what its buyer paid
+  (``ItemPrice``, ``Promotion`` and ``ItemWithheldTax`` rows of ``Order``
+  transactions), against the receivable of the order's posted invoices, which then
+  show paid. A difference within the account's tolerance goes to a rounding
+  account; a larger one, an order not in Odoo or not invoiced, leaves the line on
+  the journal's suspense account, open, with its reason;
 - each refund (``Refund`` transactions, one per adjustment): a posted credit note for
   what was refunded, against the refund line;
 - every other amount by the settlement rules (per settlement or per order), or, when
@@ -128,7 +129,11 @@ class AmazonSettlement(models.Model):
         for row in rows:
             kind = BUYER_TRANSACTIONS.get(row.transaction_type)
             if kind and row.order_id and row.amount_type in BUYER_AMOUNT_TYPES:
-                key = (kind, row.order_id, row.adjustment_id if kind == "refund" else "")
+                key = (
+                    kind,
+                    row.order_id,
+                    row.adjustment_id if kind == "refund" else "",
+                )
                 group = groups.get(key)
                 if group is None:
                     group = groups[key] = self._amazon_new_group(
@@ -146,7 +151,9 @@ class AmazonSettlement(models.Model):
                     ]
                 )
             else:
-                rule = match(row.transaction_type, row.amount_type, row.amount_description)
+                rule = match(
+                    row.transaction_type, row.amount_type, row.amount_description
+                )
                 if rule:
                     per_order = rule.grouping == "order" and row.order_id
                     key = ("rule", rule.id, row.order_id if per_order else "")
@@ -199,7 +206,9 @@ class AmazonSettlement(models.Model):
                 group["label"] = f"{group['rule'].name} {group['order_ref']}"
         return groups
 
-    def _amazon_new_group(self, kind, order_ref="", adjustment="", rule=None, account=None):
+    def _amazon_new_group(
+        self, kind, order_ref="", adjustment="", rule=None, account=None
+    ):
         labels = {
             "order": self.env._("Amazon order %(ref)s", ref=order_ref),
             "refund": self.env._("Amazon refund %(ref)s", ref=order_ref),
@@ -224,11 +233,15 @@ class AmazonSettlement(models.Model):
         """
         if not refs:
             return {}
-        found = self.env["sale.order"].sudo().search(
-            [
-                ("amazon_account_id", "=", self.account_id.id),
-                ("amazon_order_ref", "in", list(refs)),
-            ]
+        found = (
+            self.env["sale.order"]
+            .sudo()
+            .search(
+                [
+                    ("amazon_account_id", "=", self.account_id.id),
+                    ("amazon_order_ref", "in", list(refs)),
+                ]
+            )
         )
         return {order.amazon_order_ref: order for order in found}
 
@@ -264,7 +277,9 @@ class AmazonSettlement(models.Model):
                     "name": plan["label"],
                     "amazon_order_ref": plan["order_ref"] or False,
                     "adjustment_ref": plan["adjustment"] or False,
-                    "sale_order_id": plan["sale_order"].id if plan["sale_order"] else False,
+                    "sale_order_id": plan["sale_order"].id
+                    if plan["sale_order"]
+                    else False,
                     "partner_id": plan["partner"].id if plan["partner"] else False,
                     "rule_id": plan["rule"].id if plan["rule"] else False,
                     "account_id": plan["counterparts"][0]["account"].id,
@@ -407,7 +422,8 @@ class AmazonSettlement(models.Model):
         if not plans:
             return
         listing = "\n".join(
-            f"- {plan['label']}: {plan['amount']} {self.currency_id.name}" for plan in plans
+            f"- {plan['label']}: {plan['amount']} {self.currency_id.name}"
+            for plan in plans
         )
         self.uncovered_amounts = listing
         self.activity_schedule(
@@ -423,6 +439,7 @@ class AmazonSettlement(models.Model):
                 )
             ),
             user_id=(
-                self.account_id.accountant_user_id or self.account_id._amazon_responsible()
+                self.account_id.accountant_user_id
+                or self.account_id._amazon_responsible()
             ).id,
         )

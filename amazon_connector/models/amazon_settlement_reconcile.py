@@ -27,8 +27,10 @@ class AmazonSettlement(models.Model):
         account = self.account_id
         suspense = None
         policy = account["invoice_policy"] if "invoice_policy" in account else "manual"
-        orders = self.env["sale.order"].sudo().union(
-            *(p["sale_order"] for p in plans if p["sale_order"])
+        orders = (
+            self.env["sale.order"]
+            .sudo()
+            .union(*(p["sale_order"] for p in plans if p["sale_order"]))
         )
         invoices = {}
         if orders:
@@ -55,7 +57,9 @@ class AmazonSettlement(models.Model):
             if plan["reason"]:
                 suspense = suspense or self.journal_id.suspense_account_id
                 plan["state"] = "open"
-                plan["counterparts"] = [{"account": suspense, "amount": -plan["amount"]}]
+                plan["counterparts"] = [
+                    {"account": suspense, "amount": -plan["amount"]}
+                ]
             else:
                 plan["state"] = "reconciled"
 
@@ -99,7 +103,7 @@ class AmazonSettlement(models.Model):
         positive amounts paid back to the buyer."""
         items = {}
         date = ""
-        for ttype, atype, description, amount, sku, quantity, posted in plan["details"]:
+        for _type, atype, description, amount, sku, quantity, posted in plan["details"]:
             if atype == "ItemWithheldTax":
                 continue
             item = items.setdefault(
@@ -125,9 +129,14 @@ class AmazonSettlement(models.Model):
         return {
             "ref": plan["adjustment"] or plan["order_ref"],
             "date": fields.Date.to_date(date) if date else self.date_end.date(),
-            "items": [item for item in items.values() if item["quantity"] or any(
-                item[k] for k in ("principal", "tax", "shipping", "shipping_tax")
-            )],
+            "items": [
+                item
+                for item in items.values()
+                if item["quantity"]
+                or any(
+                    item[k] for k in ("principal", "tax", "shipping", "shipping_tax")
+                )
+            ],
         }
 
     def _amazon_plan_against(self, plan, moves):
@@ -188,7 +197,9 @@ class AmazonSettlement(models.Model):
         self.ensure_one()
         # Orders first, as when booking (see _amazon_book).
         return self._amazon_complete(
-            self.line_ids.filtered(lambda line: line.state == "open" and line.kind == "order")
+            self.line_ids.filtered(
+                lambda line: line.state == "open" and line.kind == "order"
+            )
         ) + self._amazon_complete(
             self.line_ids.filtered(
                 lambda line: line.state == "open" and line.kind == "refund"
@@ -269,4 +280,3 @@ class AmazonSettlement(models.Model):
             }
         )
         move.action_post()
-

@@ -126,7 +126,9 @@ class AmazonSettlementRule(models.Model):
         :rtype: callable
         """
         rules = self.sudo().search([("company_id", "=", company.id)])
-        ranked = sorted(rules, key=lambda r: (-r._amazon_specificity(), r.sequence, r.id))
+        ranked = sorted(
+            rules, key=lambda r: (-r._amazon_specificity(), r.sequence, r.id)
+        )
         cache = {}
 
         def match(transaction_type, amount_type, description):
@@ -136,7 +138,9 @@ class AmazonSettlementRule(models.Model):
                     (
                         rule
                         for rule in ranked
-                        if rule._amazon_matches(transaction_type, amount_type, description)
+                        if rule._amazon_matches(
+                            transaction_type, amount_type, description
+                        )
                     ),
                     self.browse(),
                 )
@@ -148,7 +152,9 @@ class AmazonSettlementRule(models.Model):
     def _amazon_create_default_rules(self, companies=None):
         """Create the default rules of the companies with a chart of accounts that
         have none yet (all companies by default)."""
-        companies = companies or self.env["res.company"].sudo().search([])
+        companies = companies or self.env["res.company"].sudo().search(
+            [("chart_template", "!=", False)]
+        )
         Rule = self.sudo().with_context(active_test=False)
         for company in companies:
             if not company.chart_template:
@@ -156,9 +162,14 @@ class AmazonSettlementRule(models.Model):
             if Rule.search_count([("company_id", "=", company.id)], limit=1):
                 continue
             values = []
-            for sequence, (name, role, ttype, atype, description, grouping) in enumerate(
-                DEFAULT_RULES, start=1
-            ):
+            for sequence, (
+                name,
+                role,
+                ttype,
+                atype,
+                description,
+                grouping,
+            ) in enumerate(DEFAULT_RULES, start=1):
                 values.append(
                     {
                         "name": name,

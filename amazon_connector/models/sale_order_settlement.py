@@ -42,5 +42,7 @@ class SaleOrder(models.Model):
         )
         action["domain"] = [("id", "in", settlements.ids)]
         if len(settlements) == 1:
-            action.update(view_mode="form", res_id=settlements.id, views=[(False, "form")])
+            action.update(
+                view_mode="form", res_id=settlements.id, views=[(False, "form")]
+            )
         return action

@@ -59,7 +59,10 @@ class AmazonSettlementCommon(AmazonInvoicingCommon):
 
     def _paid(self, invoice):
         invoice.invalidate_recordset(["payment_state", "amount_residual"])
-        return invoice.payment_state in ("paid", "in_payment") and not invoice.amount_residual
+        return (
+            invoice.payment_state in ("paid", "in_payment")
+            and not invoice.amount_residual
+        )
 
     def _assert_statement_is_exact(self, settlement):
         """Every statement line adds up: the lines other than the payout to the

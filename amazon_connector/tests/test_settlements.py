@@ -28,7 +28,9 @@ class TestSettlements(AmazonSettlementCommon):
         self.assertEqual(settlement.amount_total, float(result["total"]))
         self.assertEqual(settlement.currency_id.name, "EUR")
         self.assertEqual(settlement.marketplace_id, self.marketplace_de)
-        self.assertEqual(settlement.state, "reconciled", settlement.line_ids.mapped("reason"))
+        self.assertEqual(
+            settlement.state, "reconciled", settlement.line_ids.mapped("reason")
+        )
         self.assertFalse(settlement.open_count)
         self.assertTrue(settlement.file)
         statement = self._assert_statement_is_exact(settlement)
@@ -62,7 +64,9 @@ class TestSettlements(AmazonSettlementCommon):
         reserve = rules.filtered(lambda line: line.account_id.name == "Amazon Reserve")
         self.assertEqual(sorted(reserve.mapped("amount")), [-100.0, 60.0])
         self.assertEqual(reserve.account_id.account_type, "asset_current")
-        self.assertFalse(settlement.line_ids.filtered(lambda line: line.kind == "uncovered"))
+        self.assertFalse(
+            settlement.line_ids.filtered(lambda line: line.kind == "uncovered")
+        )
         # The payout goes to the company's inter-bank transfer account.
         payout = settlement.line_ids.filtered(lambda line: line.kind == "payout")
         self.assertEqual(payout.account_id, self.env.company.transfer_account_id)
@@ -84,7 +88,9 @@ class TestSettlements(AmazonSettlementCommon):
         settlement = self._settlement(result)
         self.assertEqual(settlement.state, "open")
         open_lines = settlement.line_ids.filtered(lambda line: line.state == "open")
-        self.assertEqual(len(open_lines), 2)  # the order not synced, and the foreign one
+        self.assertEqual(
+            len(open_lines), 2
+        )  # the order not synced, and the foreign one
         later_line = open_lines.filtered(
             lambda line: line.amazon_order_ref == later["orderId"]
         )
@@ -160,7 +166,7 @@ class TestSettlements(AmazonSettlementCommon):
         self.assertEqual(lines[small["orderId"]].state, "reconciled")
         self.assertEqual(lines[small["orderId"]].difference, 0.01)
         rounding = lines[small["orderId"]].statement_line_id.move_id.line_ids.filtered(
-            lambda l: l.account_id.name == "Amazon Rounding Differences"
+            lambda item: item.account_id.name == "Amazon Rounding Differences"
         )
         self.assertEqual(rounding.amount_currency, -0.01)
         self.assertTrue(self._paid(self._invoices(self._sale_order(small))))

@@ -127,9 +127,7 @@ class TestSettlementIntegrity(AmazonSettlementCommon):
         key = zlib.crc32(result["settlement_id"].encode()) & 0x7FFFFFFF
         # Another worker holds the settlement (its own connection to the database).
         with db_connect(self.env.cr.dbname).cursor() as other:
-            other.execute(
-                "SELECT pg_advisory_lock(%s, %s)", (self.eu_account.id, key)
-            )
+            other.execute("SELECT pg_advisory_lock(%s, %s)", (self.eu_account.id, key))
             try:
                 self.assertFalse(self._import())
                 self.assertFalse(self._settlement(result))
@@ -225,7 +223,9 @@ class TestSettlementIntegrity(AmazonSettlementCommon):
         wizard.action_import()
         settlement = self._settlement(result).with_user(accountant)
         self.assertEqual(settlement.state, "reconciled")
-        rule = self.env["amazon.settlement.rule"].with_user(accountant).search([], limit=1)
+        rule = (
+            self.env["amazon.settlement.rule"].with_user(accountant).search([], limit=1)
+        )
         rule.name = "Commissions"
         self.env["amazon.settlement.rule"].with_user(accountant).create(
             {"name": "Lightning deals", "amount_description": "LightningDealFee",
@@ -233,7 +233,11 @@ class TestSettlementIntegrity(AmazonSettlementCommon):
         )  # fmt: skip
         self.eu_account.with_user(accountant).action_import_settlements()
         # A salesperson sees none of it, and cannot start an import.
-        for model in ("amazon.settlement", "amazon.settlement.line", "amazon.settlement.rule"):
+        for model in (
+            "amazon.settlement",
+            "amazon.settlement.line",
+            "amazon.settlement.rule",
+        ):
             with self.assertRaises(AccessError):
                 self.env[model].with_user(salesman).search([])
         with self.assertRaises(AccessError):
@@ -257,13 +261,17 @@ class TestSettlementIntegrity(AmazonSettlementCommon):
         self.env["account.chart.template"].try_loading(
             "de_skr03", company, install_demo=False
         )
-        account = self.env["amazon.account"].create(
-            self._eu_account_values(name="Sandbox DE", company_id=company.id)
-        ).with_company(company)
+        account = (
+            self.env["amazon.account"]
+            .create(self._eu_account_values(name="Sandbox DE", company_id=company.id))
+            .with_company(company)
+        )
         account._amazon_sync_marketplaces()
         account.active_marketplace_ids = self.marketplace_de
         self.env["amazon.settlement.rule"]._amazon_create_default_rules(company)
-        rules = self.env["amazon.settlement.rule"].search([("company_id", "=", company.id)])
+        rules = self.env["amazon.settlement.rule"].search(
+            [("company_id", "=", company.id)]
+        )
         self.assertTrue(rules)
         self.assertTrue(all(rule.account_id.company_ids == company for rule in rules))
         order = self._shipped_order(sync=False)
@@ -274,7 +282,9 @@ class TestSettlementIntegrity(AmazonSettlementCommon):
         result = self._settle(refunds=[{"order_id": order["orderId"]}], reserve="10")
         account._amazon_import_settlements(600)
         settlement = self._settlement(result, account)
-        self.assertEqual(settlement.state, "reconciled", settlement.line_ids.mapped("reason"))
+        self.assertEqual(
+            settlement.state, "reconciled", settlement.line_ids.mapped("reason")
+        )
         self.assertEqual(settlement.company_id, company)
         statement = self._assert_statement_is_exact(settlement)
         self.assertFalse(statement.journal_id.currency_id)  # EUR is the company's
