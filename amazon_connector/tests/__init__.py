@@ -6,3 +6,4 @@ from . import test_security
 from . import test_reliability
 from . import test_settlements
 from . import test_settlements_integrity
+from . import test_settlements_tour
