@@ -21,6 +21,7 @@ between the ``bench-settlements`` markers.
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -81,7 +82,7 @@ def bench(args):
     from amazon_sp.sandbox import DEFAULT_CLIENT_ID
 
     addons_path = odoo_addons_path()
-    db = f"amazon_bench_settlements_{args.orders}"
+    db = f"amazon_bench_settlements_{args.orders}_{os.getpid()}"
     sandbox = SandboxProcess()
     try:
         url = sandbox.url

@@ -250,8 +250,12 @@ class AmazonSettlement(models.Model):
     def _amazon_write_lines(self, statement, journal, date, plans):
         """Create the statement lines of the plans together, their settlement lines,
         and reconcile the receivables in one plan."""
+        # No chatter tracking of thousands of journal entries made by the import.
         StLine = self.env["account.bank.statement.line"].with_context(
-            skip_readonly_check=True
+            skip_readonly_check=True,
+            tracking_disable=True,
+            mail_create_nolog=True,
+            mail_notrack=True,
         )
         values = [
             {
@@ -307,7 +311,9 @@ class AmazonSettlement(models.Model):
                 )
                 pairs.append(counterpart | plan["to_reconcile"])
         if pairs:
-            self.env["account.move.line"]._reconcile_plan(pairs)
+            self.env["account.move.line"].with_context(
+                no_cash_basis=True, tracking_disable=True
+            )._reconcile_plan(pairs)
 
     def _amazon_line_commands(self, journal, date, plan):
         """The journal items of one statement line: the liquidity line, then its

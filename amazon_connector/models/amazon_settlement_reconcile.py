@@ -80,6 +80,15 @@ class AmazonSettlement(models.Model):
         self._amazon_plan_against(plan, invoices)
 
     def _amazon_plan_refund(self, plan, invoices):
+        if self.currency_id.is_zero(plan["amount"]):
+            # A refund of nothing (a free replacement's): no credit note to make.
+            plan["counterparts"] = [
+                {
+                    "account": plan["partner"].property_account_receivable_id,
+                    "amount": 0.0,
+                }
+            ]
+            return
         if not invoices:
             plan["reason"] = self.env._(
                 "The refunded order has no posted invoice to credit: post it, then "
@@ -151,6 +160,16 @@ class AmazonSettlement(models.Model):
         difference = currency.round(plan["amount"] - residual)
         plan["difference"] = difference
         tolerance = self.account_id.total_tolerance or 0.0
+        if currency.is_zero(residual) and currency.is_zero(plan["amount"]):
+            # A free replacement: nothing was paid, nothing is due.
+            account = (
+                moves.line_ids.filtered(
+                    lambda line: line.account_id.account_type == "asset_receivable"
+                )[:1].account_id
+                or plan["partner"].property_account_receivable_id
+            )
+            plan["counterparts"] = [{"account": account, "amount": 0.0}]
+            return
         if not receivables or currency.is_zero(residual):
             plan["reason"] = self.env._(
                 "%(move)s has nothing left to pay: it was paid otherwise.",
@@ -239,12 +258,13 @@ class AmazonSettlement(models.Model):
             if plan["state"] == "reconciled":
                 st_line = line.statement_line_id
                 self._amazon_rebook(st_line, plan)
-                counterpart = st_line.move_id.line_ids.filtered(
-                    lambda aml, plan=plan: aml.account_id
-                    == plan["to_reconcile"][0].account_id
-                    and not aml.reconciled
-                )
-                pairs.append(counterpart | plan["to_reconcile"])
+                if plan["to_reconcile"]:
+                    counterpart = st_line.move_id.line_ids.filtered(
+                        lambda aml, plan=plan: aml.account_id
+                        == plan["to_reconcile"][0].account_id
+                        and not aml.reconciled
+                    )
+                    pairs.append(counterpart | plan["to_reconcile"])
                 values.update(
                     state="reconciled",
                     account_id=plan["counterparts"][0]["account"].id,
