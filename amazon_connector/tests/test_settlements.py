@@ -247,6 +247,31 @@ class TestSettlements(AmazonSettlementCommon):
         )
         self.assertEqual(settlement.state, "reconciled")
 
+    def test_a_later_partial_refund_gets_its_credit_note_in_the_next_settlement(self):
+        order = self._shipped_order(
+            price="39.98", tax="6.38", quantity=2, shipping="4.99", shipping_tax="0.80"
+        )
+        self._settle(other=False)
+        self._import()
+        invoice = self._invoices(self._sale_order(order))
+        self.assertTrue(self._paid(invoice))
+        # Two weeks later Amazon refunds one of the two mugs, not the shipping.
+        later = self._settle(
+            order_ids=[],
+            other=False,
+            refunds=[{"order_id": order["orderId"], "quantity": 1, "shipping": False}],
+        )
+        self._import()
+        settlement = self._settlement(later)
+        refund = settlement.line_ids.filtered(lambda line: line.kind == "refund")
+        self.assertEqual(refund.amount, -19.99)
+        self.assertEqual(refund.state, "reconciled")
+        credit = self._refunds(self._sale_order(order))
+        self.assertEqual(credit.amount_total, 19.99)
+        self.assertTrue(self._paid(credit))
+        self.assertEqual(settlement.state, "reconciled")
+        self._assert_statement_is_exact(settlement)
+
     def test_a_settlement_of_another_currency_gets_its_own_journal(self):
         self._shipped_order()
         self._settle(other=False)
