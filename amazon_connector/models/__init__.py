@@ -37,6 +37,7 @@ from . import amazon_account_invoicing
 from . import amazon_order_invoicing
 from . import sale_order_invoicing
 from . import sale_order_refund
+from . import account_chart_template
 from . import amazon_settlement
 from . import amazon_settlement_booking
 from . import amazon_settlement_reconcile

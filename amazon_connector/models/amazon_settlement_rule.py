@@ -149,15 +149,19 @@ class AmazonSettlementRule(models.Model):
         return match
 
     @api.model
-    def _amazon_create_default_rules(self, companies=None):
+    def _amazon_create_default_rules(self, companies=None, force=False):
         """Create the default rules of the companies with a chart of accounts that
-        have none yet (all companies by default)."""
+        have none yet (all companies by default).
+
+        :param bool force: for a company whose chart is being loaded (its chart
+            template may not be set yet).
+        """
         companies = companies or self.env["res.company"].sudo().search(
             [("chart_template", "!=", False)]
         )
         Rule = self.sudo().with_context(active_test=False)
         for company in companies:
-            if not company.chart_template:
+            if not company.chart_template and not force:
                 continue
             if Rule.search_count([("company_id", "=", company.id)], limit=1):
                 continue

@@ -16,6 +16,7 @@ class AmazonSettlementCommon(AmazonInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.eu_account.total_tolerance = 0.02
+        cls.env["amazon.settlement.rule"]._amazon_create_default_rules(cls.env.company)
 
     def _shipped_order(self, price="59.97", tax="9.58", quantity=1, sync=True, **extra):
         order = make_order(
