@@ -34,6 +34,7 @@ from . import amazon_account_setup
 from . import stock_move
 from . import account_move
 from . import amazon_account_invoicing
+from . import amazon_account_invoice_upload
 from . import amazon_order_invoicing
 from . import sale_order_invoicing
 from . import sale_order_refund

@@ -109,7 +109,10 @@ class AmazonAccount(models.Model):
         that posts invoices on shipment (failed invoices are tried again)."""
         self._amazon_run_accounts(
             "invoices",
-            lambda account, seconds: account._amazon_post_invoices(seconds),
+            lambda account, seconds: (
+                account._amazon_post_invoices(seconds / 2)
+                & account._amazon_upload_invoices(seconds / 2)
+            ),
             domain=[("invoice_policy", "=", "on_shipment")],
         )
 

@@ -10,7 +10,7 @@ import logging
 
 import psycopg2
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 _logger = logging.getLogger(__name__)
@@ -44,6 +44,28 @@ class SaleOrder(models.Model):
         readonly=True,
         copy=False,
     )
+
+    amazon_upload_state = fields.Selection(
+        string="Invoice Upload",
+        selection=[
+            ("to_upload", "To Upload"),
+            ("uploaded", "Uploaded to Amazon"),
+            ("refused", "Refused by Amazon"),
+        ],
+        compute="_compute_amazon_upload_state",
+        help="Where the upload to Amazon of this order's invoices and credit notes "
+        "stands: refused if Amazon refused one, to upload while one waits.",
+    )
+
+    # === COMPUTE METHODS === #
+
+    @api.depends("invoice_ids.amazon_upload_state")
+    def _compute_amazon_upload_state(self):
+        for order in self:
+            states = set(order.invoice_ids.mapped("amazon_upload_state"))
+            order.amazon_upload_state = next(
+                (s for s in ("refused", "to_upload", "uploaded") if s in states), False
+            )
 
     # === BUSINESS METHODS === #
 
