@@ -52,8 +52,8 @@ class AccountMove(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
-        help="Where the upload of this invoice to Amazon stands (EU sellers enrolled in "
-        "the VAT Calculation Service with their own invoices).",
+        help="Where the upload of this invoice to Amazon stands (EU sellers enrolled "
+        "in the VAT Calculation Service with their own invoices).",
     )
     amazon_upload_message = fields.Text(
         string="Amazon's Answer", readonly=True, copy=False
