@@ -4,7 +4,7 @@ from psycopg2.errors import UniqueViolation
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from amazon_sp.sandbox import DEFAULT_SELLER_ID
@@ -324,3 +324,35 @@ class TestAmazonInvoicing(AmazonInvoicingCommon):
             with self.env.cr.savepoint():
                 self.env["account.move"].create(vals)
         self.assertEqual(len(self._invoices(so)), 1)
+
+    def test_refund_action_books_a_seller_central_refund(self):
+        order = make_order(
+            self.marketplace_de,
+            [{"sku": "MUG-1", "quantity": 2, "price": 39.98, "tax": 6.38}],
+            status="SHIPPED",
+            fulfilled_by="AMAZON",
+        )
+        self._put(EU_SELLER_ID, order)
+        self._sync()
+        so = self._sale_order(order)
+        action = so.action_amazon_refund()
+        wizard_form = Form(
+            self.env[action["res_model"]].with_context(**action["context"])
+        )
+        self.assertEqual(wizard_form.amount_total, 39.98)
+        wizard_form.refund_ref = "SC-REFUND-1"
+        with wizard_form.line_ids.edit(0) as line:
+            self.assertEqual(line.sku, "MUG-1")
+            self.assertEqual(line.invoiced_quantity, 2)
+            line.quantity = 1
+        self.assertEqual(wizard_form.amount_total, 19.99)
+        result = wizard_form.save().action_refund()
+        credit = self.env["account.move"].browse(result["res_id"])
+        self.assertEqual(credit.state, "posted")
+        self.assertEqual(credit.amount_total, 19.99)
+        self.assertEqual(credit.reversed_entry_id, self._invoices(so))
+        # What is left to refund is what the wizard offers next.
+        wizard_form = Form(
+            self.env[action["res_model"]].with_context(**action["context"])
+        )
+        self.assertEqual(wizard_form.amount_total, 19.99)
