@@ -1,4 +1,5 @@
 from decimal import Decimal
+from unittest.mock import patch
 
 from psycopg2.errors import UniqueViolation
 
@@ -356,3 +357,30 @@ class TestAmazonInvoicing(AmazonInvoicingCommon):
             self.env[action["res_model"]].with_context(**action["context"])
         )
         self.assertEqual(wizard_form.amount_total, 19.99)
+
+    def test_an_order_another_worker_is_invoicing_is_left_to_it(self):
+        order = make_order(
+            self.marketplace_de,
+            [{"sku": "MUG-1", "price": 19.99, "tax": 3.19}],
+            status="SHIPPED",
+            fulfilled_by="AMAZON",
+        )
+        self._put(EU_SELLER_ID, order)
+        self.eu_account.invoice_policy = "manual"
+        self._sync()
+        so = self._sale_order(order)
+        SaleOrder = type(self.env["sale.order"])
+        # Another worker holds the order's row: this one skips it...
+        with patch.object(
+            SaleOrder, "try_lock_for_update", lambda records, **kw: records.browse()
+        ):
+            self.assertFalse(so._amazon_invoice_now())
+            with self.assertRaisesRegex(UserError, "Another run"):
+                so._amazon_invoice_now(raise_errors=True)
+        self.assertFalse(so.invoice_ids)
+        self.assertFalse(so.amazon_invoice_failed)
+        # ...and the next run invoices it, once.
+        self.eu_account.invoice_policy = "on_shipment"
+        self.env["amazon.account"]._cron_post_invoices()
+        self.env["amazon.account"]._cron_post_invoices()
+        self.assertEqual(len(self._invoices(so)), 1)
