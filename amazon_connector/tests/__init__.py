@@ -4,5 +4,6 @@ from . import test_import
 from . import test_invoice_upload
 from . import test_invoicing
 from . import test_invoicing_de
+from . import test_invoicing_tour
 from . import test_security
 from . import test_reliability
