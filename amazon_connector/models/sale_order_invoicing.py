@@ -15,6 +15,11 @@ from odoo.exceptions import UserError, ValidationError
 
 _logger = logging.getLogger(__name__)
 
+
+class AmazonInvoiceError(UserError):
+    """An order that cannot be invoiced as it stands; the message says what to fix."""
+
+
 # Orders invoiced together: one create and one post for all their invoices.
 INVOICE_BATCH = 50
 
@@ -128,21 +133,34 @@ class SaleOrder(models.Model):
 
     def _amazon_invoice_batch(self, raise_errors):
         """Invoice a batch of orders together; if anything fails, one by one, each in
-        a savepoint, so that a bad order is recorded and the others invoiced."""
-        if not raise_errors and len(self) > 1:
+        a savepoint, so that a bad order is recorded and the others invoiced.
+
+        Orders whose total is not Amazon's are set aside first: they would make the
+        whole batch fail."""
+        failures = {}
+        ready = self.browse()
+        for order in self:
+            try:
+                order._amazon_check_invoice_total()
+                ready |= order
+            except UserError as error:
+                if raise_errors:
+                    raise
+                failures[order] = order._amazon_invoice_failure_reason(error)
+        if not raise_errors and len(ready) > 1:
             try:
                 with self.env.cr.savepoint():
-                    self._amazon_invoice_orders()
-                return
+                    ready._amazon_invoice_orders()
+                ready = self.browse()
             except Exception as error:  # noqa: BLE001 - retried order by order below
                 _logger.info(
                     "Invoicing a batch of %s Amazon orders failed (%s); invoicing "
                     "them one by one.",
-                    len(self),
+                    len(ready),
                     type(error).__name__,
                 )
                 self.invalidate_recordset()
-        for order in self:
+        for order in ready:
             try:
                 with self.env.cr.savepoint():
                     order._amazon_invoice_orders()
@@ -151,7 +169,9 @@ class SaleOrder(models.Model):
                 if raise_errors:
                     raise UserError(reason) from error
                 order.invalidate_recordset()
-                order._amazon_record_invoice_failure(reason)
+                failures[order] = reason
+        if failures:
+            self.browse()._amazon_record_invoice_failures(failures)
 
     def _amazon_invoice_orders(self):
         """Create and post the invoices of these orders (one per order that has
@@ -159,8 +179,19 @@ class SaleOrder(models.Model):
 
         :raise UserError: if an order cannot be invoiced as it stands.
         """
+        counts = dict(
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("amazon_sale_order_id", "in", self.ids),
+                    ("move_type", "=", "out_invoice"),
+                ],
+                ["amazon_sale_order_id"],
+                ["__count"],
+            )
+        )
         vals_list = []
-        invoiced = self.browse()
         for order in self:
             order = order.with_company(order.company_id)
             if order.partner_invoice_id.lang:
@@ -168,8 +199,11 @@ class SaleOrder(models.Model):
             quantities = order._amazon_quantities_to_invoice()
             if quantities:
                 order._amazon_check_invoice_total()
-                vals_list.append(order._amazon_prepare_invoice_vals(quantities))
-            invoiced |= order
+                vals_list.append(
+                    order._amazon_prepare_invoice_vals(
+                        quantities, counts.get(order, 0) + 1
+                    )
+                )
         moves = self.env["account.move"]
         if vals_list:
             moves = (
@@ -179,7 +213,7 @@ class SaleOrder(models.Model):
                 .create(vals_list)
             )
             moves.action_post()
-        invoiced._amazon_mark_invoiced()
+        self._amazon_mark_invoiced()
         return moves
 
     def _amazon_mark_invoiced(self):
@@ -188,10 +222,12 @@ class SaleOrder(models.Model):
             "amazon_invoice_failed": False,
             "amazon_invoice_failed_date": False,
         }
-        failed = self.filtered("amazon_invoice_failed")
+        # Whoever validated the delivery may not write sales orders: the connector does.
+        orders = self.sudo()
+        failed = orders.filtered("amazon_invoice_failed")
         if failed:
             failed.write(values)
-        done = self.filtered(
+        done = orders.filtered(
             lambda o: not o.amazon_fully_invoiced and o._amazon_everything_invoiced()
         )
         if done:
@@ -199,19 +235,30 @@ class SaleOrder(models.Model):
         for account in failed.amazon_account_id:
             account._amazon_check_invoice_failures()
 
-    def _amazon_record_invoice_failure(self, reason):
-        self.ensure_one()
-        self.write(
-            {
-                "amazon_invoice_error": reason,
-                "amazon_invoice_failed": True,
-                "amazon_invoice_failed_date": fields.Datetime.now(),
-            }
-        )
-        self.amazon_account_id._amazon_check_invoice_failures()
+    def _amazon_record_invoice_failures(self, failures):
+        """Record why orders could not be invoiced; one activity per account.
+
+        :param dict failures: the reason of each order.
+        """
+        now = fields.Datetime.now()
+        orders = self.browse()
+        for order, reason in failures.items():
+            order = order.sudo()  # whoever validated the delivery may not write orders
+            order.write(
+                {
+                    "amazon_invoice_error": reason,
+                    "amazon_invoice_failed": True,
+                    "amazon_invoice_failed_date": now,
+                }
+            )
+            orders |= order
+        for account in orders.amazon_account_id:
+            account._amazon_check_invoice_failures()
 
     def _amazon_invoice_failure_reason(self, error):
         """Say why an order could not be invoiced, and what to fix."""
+        if isinstance(error, AmazonInvoiceError):
+            return str(error)
         if isinstance(error, (UserError, ValidationError)):
             return self.env._(
                 "Odoo refused the invoice: %(message)s", message=str(error)
@@ -289,7 +336,7 @@ class SaleOrder(models.Model):
         tolerance = self.amazon_account_id.total_tolerance or 0.0
         difference = self.amazon_total_difference
         if self.amazon_has_total and abs(difference) > tolerance + 1e-9:
-            raise UserError(
+            raise AmazonInvoiceError(
                 self.env._(
                     "Odoo's total (%(odoo)s) differs from Amazon's (%(amazon)s) by "
                     "%(difference)s, more than the account's tolerance "
@@ -307,17 +354,16 @@ class SaleOrder(models.Model):
 
     # === INVOICE VALUES === #
 
-    def _amazon_prepare_invoice_vals(self, quantities):
-        """The values of the invoice of ``quantities`` of this order's lines."""
+    def _amazon_prepare_invoice_vals(self, quantities, number=1):
+        """The values of the invoice of ``quantities`` of this order's lines.
+
+        :param int number: the invoice's number among the order's (its unique key).
+        """
         self.ensure_one()
         vals = self._prepare_invoice()
         account = self.amazon_account_id
         term = self.env.ref(
             "account.account_payment_term_immediate", raise_if_not_found=False
-        )
-        count = self.env["account.move"].sudo().with_context(active_test=False)
-        count = count.search_count(
-            [("amazon_sale_order_id", "=", self.id), ("move_type", "=", "out_invoice")]
         )
         vals.update(
             {
@@ -325,7 +371,7 @@ class SaleOrder(models.Model):
                 "invoice_date": self._amazon_ship_date(quantities),
                 "invoice_payment_term_id": term.id if term else False,
                 "amazon_sale_order_id": self.id,
-                "amazon_invoice_key": f"invoice-{self.id}-{count + 1}",
+                "amazon_invoice_key": f"invoice-{self.id}-{number}",
                 "narration": False,
             }
         )

@@ -5,7 +5,7 @@ from psycopg2.errors import UniqueViolation
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from amazon_sp.sandbox import DEFAULT_SELLER_ID
@@ -384,3 +384,30 @@ class TestAmazonInvoicing(AmazonInvoicingCommon):
         self.env["amazon.account"]._cron_post_invoices()
         self.env["amazon.account"]._cron_post_invoices()
         self.assertEqual(len(self._invoices(so)), 1)
+
+    def test_a_warehouse_worker_validating_a_delivery_invoices_it(self):
+        worker = new_test_user(
+            self.env, login="worker", groups="base.group_user,stock.group_stock_user"
+        )
+        good = make_order(
+            self.marketplace_us,
+            [{"sku": "LAMP-1", "price": 30.00, "tax": 3.08}],
+            status="UNSHIPPED",
+        )
+        self.mug.taxes_id = False  # Odoo misses the tax Amazon charged
+        bad = make_order(
+            self.marketplace_us,
+            [{"sku": "MUG-1", "price": 10.00, "tax": 1.03}],
+            status="UNSHIPPED",
+        )
+        self._put(DEFAULT_SELLER_ID, good, bad)
+        self._sync(self.account)
+        for order in (good, bad):
+            so = self._sale_order(order, self.account)
+            self._validate(so.picking_ids.with_user(worker))
+        self.assertEqual(
+            self._invoices(self._sale_order(good, self.account)).state, "posted"
+        )
+        bad_so = self._sale_order(bad, self.account)
+        self.assertFalse(bad_so.invoice_ids)
+        self.assertTrue(bad_so.amazon_invoice_failed)
