@@ -11,8 +11,9 @@ import time
 from odoo import api, fields, models
 from odoo.fields import Domain
 
-# Orders looked at per round of the scheduled action.
-CRON_BATCH = 200
+# Orders invoiced per committed batch of the scheduled action (one create and one
+# post for their invoices, see sale_order_invoicing.INVOICE_BATCH).
+CRON_BATCH = 50
 
 
 class AmazonAccount(models.Model):

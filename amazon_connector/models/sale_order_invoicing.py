@@ -368,6 +368,9 @@ class SaleOrder(models.Model):
         vals.update(
             {
                 "ref": self.amazon_order_ref,
+                # The order's own, as the import found it with the delivery address
+                # (Odoo would look again with the invoice address only).
+                "fiscal_position_id": self.fiscal_position_id.id,
                 "invoice_date": self._amazon_ship_date(quantities),
                 "invoice_payment_term_id": term.id if term else False,
                 "amazon_sale_order_id": self.id,
