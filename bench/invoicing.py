@@ -210,16 +210,18 @@ def _baseline_values(env, plan):
     """The invoices' values, read from the sales orders as a direct ORM script reads
     them: the order's customer and fiscal position, its lines' products, quantities,
     prices, taxes and exact amounts, linked to the order lines they invoice (as Odoo
-    links an invoice to its sales order)."""
+    links an invoice to its sales order), on the connector's invoice dates (the ship
+    dates)."""
     from odoo import Command
 
     term = env.ref("account.account_payment_term_immediate")
     journal = env["account.journal"].search([("type", "=", "sale")], limit=1)
-    today = env.cr.now().date()
     values = []
-    lines = env["sale.order.line"].browse([i for _o, pairs in plan for i, _q in pairs])
+    lines = env["sale.order.line"].browse(
+        [i for _o, _d, pairs in plan for i, _q in pairs]
+    )
     lines.fetch(["product_id", "name", "price_unit", "tax_ids", "extra_tax_data"])
-    for order_id, pairs in plan:
+    for order_id, invoice_date, pairs in plan:
         order = env["sale.order"].browse(order_id)
         values.append(
             {
@@ -230,7 +232,7 @@ def _baseline_values(env, plan):
                 "currency_id": order.currency_id.id,
                 "company_id": order.company_id.id,
                 "journal_id": journal.id,
-                "invoice_date": today,
+                "invoice_date": invoice_date,
                 "invoice_payment_term_id": term.id,
                 "ref": f"baseline {order.amazon_order_ref}",
                 "invoice_line_ids": [

@@ -23,17 +23,20 @@ class AccountMove(models.Model):
         copy=False,
         ondelete="restrict",
     )
+    # Written with the invoice (not related fields: nothing to recompute when
+    # invoices are created in batches).
     amazon_account_id = fields.Many2one(
-        related="amazon_sale_order_id.amazon_account_id",
+        comodel_name="amazon.account",
         string="Amazon Account",
-        store=True,
         index="btree_not_null",
+        readonly=True,
+        copy=False,
     )
     amazon_order_ref = fields.Char(
-        related="amazon_sale_order_id.amazon_order_ref",
         string="Amazon Order Id",
-        store=True,
         index="btree_not_null",
+        readonly=True,
+        copy=False,
     )
     amazon_invoice_key = fields.Char(readonly=True, copy=False)
     amazon_refund_ref = fields.Char(

@@ -140,7 +140,7 @@ class AmazonAccount(models.Model):
             if not orders:
                 return True
             last_id = orders[-1].id
-            orders._amazon_invoice_now()
+            orders._amazon_invoice_shipped()
             self._amazon_commit()
             if time.monotonic() > deadline:
                 return False

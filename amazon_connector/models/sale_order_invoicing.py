@@ -104,6 +104,12 @@ class SaleOrder(models.Model):
         :return: the posted invoices of the orders, those posted before included.
         :rtype: account.move
         """
+        self._amazon_invoice_shipped(raise_errors)
+        return self._amazon_posted_invoices()
+
+    def _amazon_invoice_shipped(self, raise_errors=False):
+        """The work of `_amazon_invoice_now`, for the scheduled action and the
+        triggers, which need no recordset of every invoice back."""
         orders = self.filtered(
             lambda o: o.amazon_account_id and o.state == "sale"
         ).sorted("id")
@@ -120,7 +126,6 @@ class SaleOrder(models.Model):
                 locked[start : start + INVOICE_BATCH]._amazon_invoice_batch(
                     raise_errors
                 )
-        return self._amazon_posted_invoices()
 
     def _amazon_posted_invoices(self):
         return (
@@ -191,6 +196,7 @@ class SaleOrder(models.Model):
                 ["__count"],
             )
         )
+        self._amazon_prefetch_invoicing()
         vals_list = []
         for order in self:
             order = order.with_company(order.company_id)
@@ -215,6 +221,27 @@ class SaleOrder(models.Model):
             moves.action_post()
         self._amazon_mark_invoiced()
         return moves
+
+    def _amazon_prefetch_invoicing(self):
+        """Read what invoicing the orders needs in a few queries for all of them,
+        not a few per order."""
+        lines = self.order_line
+        lines.fetch(
+            [
+                "product_uom_qty",
+                "qty_delivered",
+                "amazon_line_kind",
+                "amazon_item_ref",
+                "product_id",
+                "extra_tax_data",
+                "invoice_lines",
+                "move_ids",
+            ]
+        )
+        lines.invoice_lines.fetch(["quantity", "move_id", "is_downpayment"])
+        lines.invoice_lines.move_id.fetch(["move_type", "state"])
+        lines.move_ids.fetch(["state", "date"])
+        lines.product_id.fetch(["type"])
 
     def _amazon_mark_invoiced(self):
         values = {
@@ -374,6 +401,8 @@ class SaleOrder(models.Model):
                 "invoice_date": self._amazon_ship_date(quantities),
                 "invoice_payment_term_id": term.id if term else False,
                 "amazon_sale_order_id": self.id,
+                "amazon_account_id": account.id,
+                "amazon_order_ref": self.amazon_order_ref,
                 "amazon_invoice_key": f"invoice-{self.id}-{number}",
                 "narration": False,
             }

@@ -162,6 +162,8 @@ class SaleOrder(models.Model):
             "ref": self.amazon_order_ref,
             "reversed_entry_id": invoices[-1].id,
             "amazon_sale_order_id": self.id,
+            "amazon_account_id": self.amazon_account_id.id,
+            "amazon_order_ref": self.amazon_order_ref,
             "amazon_invoice_key": key,
             "amazon_refund_ref": ref,
             "invoice_line_ids": [Command.create(vals) for vals, _total in line_vals],
