@@ -27,7 +27,6 @@ class AccountMove(models.Model):
     # invoices are created in batches).
     amazon_account_id = fields.Many2one(
         comodel_name="amazon.account",
-        string="Amazon Account",
         index="btree_not_null",
         readonly=True,
         copy=False,
