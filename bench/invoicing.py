@@ -263,6 +263,7 @@ def phase_baseline(env, args):
     plan = [
         (
             invoice.amazon_sale_order_id.id,
+            invoice.invoice_date,
             [
                 (line.sale_line_ids.id, line.quantity)
                 for line in invoice.invoice_line_ids
