@@ -41,7 +41,7 @@ class SaleOrder(models.Model):
         copy=False,
     )
     amazon_invoice_failed_date = fields.Datetime(
-        string="Invoice Last Tried", readonly=True, copy=False
+        string="Invoice Failing Since", readonly=True, copy=False
     )
     amazon_fully_invoiced = fields.Boolean(
         string="Invoiced on Amazon's Terms",
@@ -259,8 +259,9 @@ class SaleOrder(models.Model):
         )
         if done:
             done.amazon_fully_invoiced = True
-        for account in failed.amazon_account_id:
-            account._amazon_check_invoice_failures()
+        if not self.env.context.get("amazon_defer_invoice_checks"):
+            for account in failed.amazon_account_id:
+                account._amazon_check_invoice_failures()
 
     def _amazon_record_invoice_failures(self, failures):
         """Record why orders could not be invoiced; one activity per account.
@@ -271,16 +272,16 @@ class SaleOrder(models.Model):
         orders = self.browse()
         for order, reason in failures.items():
             order = order.sudo()  # whoever validated the delivery may not write orders
-            order.write(
-                {
-                    "amazon_invoice_error": reason,
-                    "amazon_invoice_failed": True,
-                    "amazon_invoice_failed_date": now,
-                }
-            )
             orders |= order
-        for account in orders.amazon_account_id:
-            account._amazon_check_invoice_failures()
+            if order.amazon_invoice_failed and order.amazon_invoice_error == reason:
+                continue  # the same problem as at the last run: nothing to write
+            values = {"amazon_invoice_error": reason, "amazon_invoice_failed": True}
+            if not order.amazon_invoice_failed:
+                values["amazon_invoice_failed_date"] = now
+            order.write(values)
+        if not self.env.context.get("amazon_defer_invoice_checks"):
+            for account in orders.amazon_account_id:
+                account._amazon_check_invoice_failures()
 
     def _amazon_invoice_failure_reason(self, error):
         """Say why an order could not be invoiced, and what to fix."""
