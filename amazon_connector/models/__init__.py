@@ -4,6 +4,7 @@ from . import amazon_account_fulfillment
 from . import amazon_account_jobs
 from . import amazon_account_order_retry
 from . import amazon_account_order_sync
+from . import amazon_account_order_run
 from . import amazon_cancellation
 from . import amazon_marketplace
 from . import amazon_offer
