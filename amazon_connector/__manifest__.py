@@ -41,6 +41,7 @@
         "wizards/amazon_setup_wizard_views.xml",
         "views/account_move_views.xml",
         "views/amazon_account_invoicing_views.xml",
+        "wizards/amazon_refund_wizard_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -4,6 +4,7 @@ from . import amazon_account_fulfillment
 from . import amazon_account_jobs
 from . import amazon_account_order_retry
 from . import amazon_account_order_sync
+from . import amazon_account_order_run
 from . import amazon_cancellation
 from . import amazon_marketplace
 from . import amazon_offer
@@ -34,6 +35,7 @@ from . import amazon_account_setup
 from . import stock_move
 from . import account_move
 from . import amazon_account_invoicing
+from . import amazon_account_invoice_upload
 from . import amazon_order_invoicing
 from . import sale_order_invoicing
 from . import sale_order_refund

@@ -11,8 +11,9 @@ import time
 from odoo import api, fields, models
 from odoo.fields import Domain
 
-# Orders looked at per round of the scheduled action.
-CRON_BATCH = 200
+# Orders invoiced per committed batch of the scheduled action (one create and one
+# post for their invoices, see sale_order_invoicing.INVOICE_BATCH).
+CRON_BATCH = 50
 
 
 class AmazonAccount(models.Model):
@@ -109,7 +110,10 @@ class AmazonAccount(models.Model):
         that posts invoices on shipment (failed invoices are tried again)."""
         self._amazon_run_accounts(
             "invoices",
-            lambda account, seconds: account._amazon_post_invoices(seconds),
+            lambda account, seconds: (
+                account._amazon_post_invoices(seconds / 2)
+                & account._amazon_upload_invoices(seconds / 2)
+            ),
             domain=[("invoice_policy", "=", "on_shipment")],
         )
 
@@ -125,8 +129,14 @@ class AmazonAccount(models.Model):
             return True
         state.last_run = fields.Datetime.now()
         deadline = time.monotonic() + (seconds if seconds is not None else 1e9)
-        SaleOrder = self.env["sale.order"].with_company(self.company_id)
+        # The accountant's activity is brought up to date once, after the batches.
+        SaleOrder = (
+            self.env["sale.order"]
+            .with_company(self.company_id)
+            .with_context(amazon_defer_invoice_checks=True)
+        )
         last_id = 0
+        done = True
         while True:
             orders = SaleOrder.search(
                 self._amazon_invoice_candidates_domain() & Domain("id", ">", last_id),
@@ -134,12 +144,15 @@ class AmazonAccount(models.Model):
                 limit=CRON_BATCH,
             )
             if not orders:
-                return True
+                break
             last_id = orders[-1].id
-            orders._amazon_invoice_now()
+            orders._amazon_invoice_shipped()
             self._amazon_commit()
             if time.monotonic() > deadline:
-                return False
+                done = False
+                break
+        self._amazon_check_invoice_failures()
+        return done
 
     def _amazon_invoice_candidates_domain(self):
         """Orders of the account that may have something shipped to invoice."""

@@ -14,5 +14,5 @@ class AmazonOrderImport(models.AbstractModel):
         cannot be invoiced is listed in the account's Failed Invoices."""
         result = super()._amazon_import_orders(account, orders, unreadable)
         if account.invoice_policy == "on_shipment" and result["sale_orders"]:
-            result["sale_orders"]._amazon_invoice_now()
+            result["sale_orders"]._amazon_invoice_shipped()
         return result

@@ -10,10 +10,15 @@ import logging
 
 import psycopg2
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 _logger = logging.getLogger(__name__)
+
+
+class AmazonInvoiceError(UserError):
+    """An order that cannot be invoiced as it stands; the message says what to fix."""
+
 
 # Orders invoiced together: one create and one post for all their invoices.
 INVOICE_BATCH = 50
@@ -36,7 +41,7 @@ class SaleOrder(models.Model):
         copy=False,
     )
     amazon_invoice_failed_date = fields.Datetime(
-        string="Invoice Last Tried", readonly=True, copy=False
+        string="Invoice Failing Since", readonly=True, copy=False
     )
     amazon_fully_invoiced = fields.Boolean(
         string="Invoiced on Amazon's Terms",
@@ -44,6 +49,28 @@ class SaleOrder(models.Model):
         readonly=True,
         copy=False,
     )
+
+    amazon_upload_state = fields.Selection(
+        string="Invoice Upload",
+        selection=[
+            ("to_upload", "To Upload"),
+            ("uploaded", "Uploaded to Amazon"),
+            ("refused", "Refused by Amazon"),
+        ],
+        compute="_compute_amazon_upload_state",
+        help="Where the upload to Amazon of this order's invoices and credit notes "
+        "stands: refused if Amazon refused one, to upload while one waits.",
+    )
+
+    # === COMPUTE METHODS === #
+
+    @api.depends("invoice_ids.amazon_upload_state")
+    def _compute_amazon_upload_state(self):
+        for order in self:
+            states = set(order.invoice_ids.mapped("amazon_upload_state"))
+            order.amazon_upload_state = next(
+                (s for s in ("refused", "to_upload", "uploaded") if s in states), False
+            )
 
     # === BUSINESS METHODS === #
 
@@ -77,6 +104,12 @@ class SaleOrder(models.Model):
         :return: the posted invoices of the orders, those posted before included.
         :rtype: account.move
         """
+        self._amazon_invoice_shipped(raise_errors)
+        return self._amazon_posted_invoices()
+
+    def _amazon_invoice_shipped(self, raise_errors=False):
+        """The work of `_amazon_invoice_now`, for the scheduled action and the
+        triggers, which need no recordset of every invoice back."""
         orders = self.filtered(
             lambda o: o.amazon_account_id and o.state == "sale"
         ).sorted("id")
@@ -93,7 +126,6 @@ class SaleOrder(models.Model):
                 locked[start : start + INVOICE_BATCH]._amazon_invoice_batch(
                     raise_errors
                 )
-        return self._amazon_posted_invoices()
 
     def _amazon_posted_invoices(self):
         return (
@@ -106,21 +138,34 @@ class SaleOrder(models.Model):
 
     def _amazon_invoice_batch(self, raise_errors):
         """Invoice a batch of orders together; if anything fails, one by one, each in
-        a savepoint, so that a bad order is recorded and the others invoiced."""
-        if not raise_errors and len(self) > 1:
+        a savepoint, so that a bad order is recorded and the others invoiced.
+
+        Orders whose total is not Amazon's are set aside first: they would make the
+        whole batch fail."""
+        failures = {}
+        ready = self.browse()
+        for order in self:
+            try:
+                order._amazon_check_invoice_total()
+                ready |= order
+            except UserError as error:
+                if raise_errors:
+                    raise
+                failures[order] = order._amazon_invoice_failure_reason(error)
+        if not raise_errors and len(ready) > 1:
             try:
                 with self.env.cr.savepoint():
-                    self._amazon_invoice_orders()
-                return
+                    ready._amazon_invoice_orders()
+                ready = self.browse()
             except Exception as error:  # noqa: BLE001 - retried order by order below
                 _logger.info(
                     "Invoicing a batch of %s Amazon orders failed (%s); invoicing "
                     "them one by one.",
-                    len(self),
+                    len(ready),
                     type(error).__name__,
                 )
                 self.invalidate_recordset()
-        for order in self:
+        for order in ready:
             try:
                 with self.env.cr.savepoint():
                     order._amazon_invoice_orders()
@@ -129,7 +174,9 @@ class SaleOrder(models.Model):
                 if raise_errors:
                     raise UserError(reason) from error
                 order.invalidate_recordset()
-                order._amazon_record_invoice_failure(reason)
+                failures[order] = reason
+        if failures:
+            self.browse()._amazon_record_invoice_failures(failures)
 
     def _amazon_invoice_orders(self):
         """Create and post the invoices of these orders (one per order that has
@@ -137,8 +184,20 @@ class SaleOrder(models.Model):
 
         :raise UserError: if an order cannot be invoiced as it stands.
         """
+        counts = dict(
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("amazon_sale_order_id", "in", self.ids),
+                    ("move_type", "=", "out_invoice"),
+                ],
+                ["amazon_sale_order_id"],
+                ["__count"],
+            )
+        )
+        self._amazon_prefetch_invoicing()
         vals_list = []
-        invoiced = self.browse()
         for order in self:
             order = order.with_company(order.company_id)
             if order.partner_invoice_id.lang:
@@ -146,8 +205,11 @@ class SaleOrder(models.Model):
             quantities = order._amazon_quantities_to_invoice()
             if quantities:
                 order._amazon_check_invoice_total()
-                vals_list.append(order._amazon_prepare_invoice_vals(quantities))
-            invoiced |= order
+                vals_list.append(
+                    order._amazon_prepare_invoice_vals(
+                        quantities, counts.get(order, 0) + 1
+                    )
+                )
         moves = self.env["account.move"]
         if vals_list:
             moves = (
@@ -157,8 +219,29 @@ class SaleOrder(models.Model):
                 .create(vals_list)
             )
             moves.action_post()
-        invoiced._amazon_mark_invoiced()
+        self._amazon_mark_invoiced()
         return moves
+
+    def _amazon_prefetch_invoicing(self):
+        """Read what invoicing the orders needs in a few queries for all of them,
+        not a few per order."""
+        lines = self.order_line
+        lines.fetch(
+            [
+                "product_uom_qty",
+                "qty_delivered",
+                "amazon_line_kind",
+                "amazon_item_ref",
+                "product_id",
+                "extra_tax_data",
+                "invoice_lines",
+                "move_ids",
+            ]
+        )
+        lines.invoice_lines.fetch(["quantity", "move_id", "is_downpayment"])
+        lines.invoice_lines.move_id.fetch(["move_type", "state"])
+        lines.move_ids.fetch(["state", "date"])
+        lines.product_id.fetch(["type"])
 
     def _amazon_mark_invoiced(self):
         values = {
@@ -166,30 +249,44 @@ class SaleOrder(models.Model):
             "amazon_invoice_failed": False,
             "amazon_invoice_failed_date": False,
         }
-        failed = self.filtered("amazon_invoice_failed")
+        # Whoever validated the delivery may not write sales orders: the connector does.
+        orders = self.sudo()
+        failed = orders.filtered("amazon_invoice_failed")
         if failed:
             failed.write(values)
-        done = self.filtered(
+        done = orders.filtered(
             lambda o: not o.amazon_fully_invoiced and o._amazon_everything_invoiced()
         )
         if done:
             done.amazon_fully_invoiced = True
-        for account in failed.amazon_account_id:
-            account._amazon_check_invoice_failures()
+        if not self.env.context.get("amazon_defer_invoice_checks"):
+            for account in failed.amazon_account_id:
+                account._amazon_check_invoice_failures()
 
-    def _amazon_record_invoice_failure(self, reason):
-        self.ensure_one()
-        self.write(
-            {
-                "amazon_invoice_error": reason,
-                "amazon_invoice_failed": True,
-                "amazon_invoice_failed_date": fields.Datetime.now(),
-            }
-        )
-        self.amazon_account_id._amazon_check_invoice_failures()
+    def _amazon_record_invoice_failures(self, failures):
+        """Record why orders could not be invoiced; one activity per account.
+
+        :param dict failures: the reason of each order.
+        """
+        now = fields.Datetime.now()
+        orders = self.browse()
+        for order, reason in failures.items():
+            order = order.sudo()  # whoever validated the delivery may not write orders
+            orders |= order
+            if order.amazon_invoice_failed and order.amazon_invoice_error == reason:
+                continue  # the same problem as at the last run: nothing to write
+            values = {"amazon_invoice_error": reason, "amazon_invoice_failed": True}
+            if not order.amazon_invoice_failed:
+                values["amazon_invoice_failed_date"] = now
+            order.write(values)
+        if not self.env.context.get("amazon_defer_invoice_checks"):
+            for account in orders.amazon_account_id:
+                account._amazon_check_invoice_failures()
 
     def _amazon_invoice_failure_reason(self, error):
         """Say why an order could not be invoiced, and what to fix."""
+        if isinstance(error, AmazonInvoiceError):
+            return str(error)
         if isinstance(error, (UserError, ValidationError)):
             return self.env._(
                 "Odoo refused the invoice: %(message)s", message=str(error)
@@ -267,7 +364,7 @@ class SaleOrder(models.Model):
         tolerance = self.amazon_account_id.total_tolerance or 0.0
         difference = self.amazon_total_difference
         if self.amazon_has_total and abs(difference) > tolerance + 1e-9:
-            raise UserError(
+            raise AmazonInvoiceError(
                 self.env._(
                     "Odoo's total (%(odoo)s) differs from Amazon's (%(amazon)s) by "
                     "%(difference)s, more than the account's tolerance "
@@ -285,25 +382,29 @@ class SaleOrder(models.Model):
 
     # === INVOICE VALUES === #
 
-    def _amazon_prepare_invoice_vals(self, quantities):
-        """The values of the invoice of ``quantities`` of this order's lines."""
+    def _amazon_prepare_invoice_vals(self, quantities, number=1):
+        """The values of the invoice of ``quantities`` of this order's lines.
+
+        :param int number: the invoice's number among the order's (its unique key).
+        """
         self.ensure_one()
         vals = self._prepare_invoice()
         account = self.amazon_account_id
         term = self.env.ref(
             "account.account_payment_term_immediate", raise_if_not_found=False
         )
-        count = self.env["account.move"].sudo().with_context(active_test=False)
-        count = count.search_count(
-            [("amazon_sale_order_id", "=", self.id), ("move_type", "=", "out_invoice")]
-        )
         vals.update(
             {
                 "ref": self.amazon_order_ref,
+                # The order's own, as the import found it with the delivery address
+                # (Odoo would look again with the invoice address only).
+                "fiscal_position_id": self.fiscal_position_id.id,
                 "invoice_date": self._amazon_ship_date(quantities),
                 "invoice_payment_term_id": term.id if term else False,
                 "amazon_sale_order_id": self.id,
-                "amazon_invoice_key": f"invoice-{self.id}-{count + 1}",
+                "amazon_account_id": account.id,
+                "amazon_order_ref": self.amazon_order_ref,
+                "amazon_invoice_key": f"invoice-{self.id}-{number}",
                 "narration": False,
             }
         )

@@ -16,6 +16,70 @@ from ..utils import even_chunks
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
+    # === ACTION METHODS === #
+
+    def action_amazon_refund(self):
+        """Book a refund made in Seller Central: the items and amounts refunded."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Refund on Amazon"),
+            "res_model": "amazon.refund.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_sale_order_id": self.id},
+        }
+
+    def _amazon_refund_defaults(self):
+        """The refund wizard's lines: what is invoiced and not credited yet of each
+        item (its price and tax, its shipping and tax).
+
+        :rtype: list
+        """
+        self.ensure_one()
+
+        def left(lines):
+            posted = lines.invoice_lines.filtered(
+                lambda aml: aml.move_id.state == "posted"
+            )
+            sign = {"out_invoice": 1, "out_refund": -1}
+            quantity = base = total = 0.0
+            for aml in posted:
+                factor = sign.get(aml.move_id.move_type, 0)
+                quantity += factor * aml.quantity
+                base += factor * aml.price_subtotal
+                total += factor * aml.price_total
+            currency = self.currency_id
+            return quantity, currency.round(base), currency.round(total - base)
+
+        values = []
+        for line in self._amazon_item_lines():
+            quantity, base, tax = left(line)
+            shipping_lines = self.order_line.filtered(
+                lambda other, line=line: (
+                    other.amazon_line_kind == "shipping"
+                    and other.amazon_item_ref == line.amazon_item_ref
+                )
+            )
+            _units, shipping, shipping_tax = left(shipping_lines)
+            if quantity <= 0 and base <= 0 and shipping <= 0:
+                continue
+            values.append(
+                {
+                    "sale_line_id": line.id,
+                    "sku": line.amazon_sku,
+                    "invoiced_quantity": max(quantity, 0.0),
+                    "quantity": max(quantity, 0.0),
+                    "principal": base,
+                    "tax": tax,
+                    "full_principal": base,
+                    "full_tax": tax,
+                    "shipping": shipping,
+                    "shipping_tax": shipping_tax,
+                }
+            )
+        return values
+
     # === BUSINESS METHODS === #
 
     def _amazon_create_credit_note(self, values):
@@ -98,6 +162,8 @@ class SaleOrder(models.Model):
             "ref": self.amazon_order_ref,
             "reversed_entry_id": invoices[-1].id,
             "amazon_sale_order_id": self.id,
+            "amazon_account_id": self.amazon_account_id.id,
+            "amazon_order_ref": self.amazon_order_ref,
             "amazon_invoice_key": key,
             "amazon_refund_ref": ref,
             "invoice_line_ids": [Command.create(vals) for vals, _total in line_vals],

@@ -85,7 +85,7 @@ class StockPicking(models.Model):
                 )
             )
             if done:
-                done.sale_id._amazon_invoice_now()
+                done.sale_id._amazon_invoice_shipped()
         if not self.env.context.get("amazon_no_confirmation"):
             to_send = self.filtered(
                 lambda p: p.state == "done" and p._amazon_needs_confirmation()

@@ -499,6 +499,9 @@ class AmazonImportCommon(AmazonCommon):
             ),
         )
 
+    def _cancel_on_amazon(self, order):
+        self._change_on_amazon(order, cancelled_by="BUYER")
+
     def _sale_order(self, order, account=None):
         account = account or self.eu_account
         return self.env["sale.order"].search(

@@ -1,10 +1,11 @@
 from decimal import Decimal
+from unittest.mock import patch
 
 from psycopg2.errors import UniqueViolation
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from amazon_sp.sandbox import DEFAULT_SELLER_ID
@@ -324,3 +325,89 @@ class TestAmazonInvoicing(AmazonInvoicingCommon):
             with self.env.cr.savepoint():
                 self.env["account.move"].create(vals)
         self.assertEqual(len(self._invoices(so)), 1)
+
+    def test_refund_action_books_a_seller_central_refund(self):
+        order = make_order(
+            self.marketplace_de,
+            [{"sku": "MUG-1", "quantity": 2, "price": 39.98, "tax": 6.38}],
+            status="SHIPPED",
+            fulfilled_by="AMAZON",
+        )
+        self._put(EU_SELLER_ID, order)
+        self._sync()
+        so = self._sale_order(order)
+        action = so.action_amazon_refund()
+        wizard_form = Form(
+            self.env[action["res_model"]].with_context(**action["context"])
+        )
+        self.assertEqual(wizard_form.amount_total, 39.98)
+        wizard_form.refund_ref = "SC-REFUND-1"
+        with wizard_form.line_ids.edit(0) as line:
+            self.assertEqual(line.sku, "MUG-1")
+            self.assertEqual(line.invoiced_quantity, 2)
+            line.quantity = 1
+        self.assertEqual(wizard_form.amount_total, 19.99)
+        result = wizard_form.save().action_refund()
+        credit = self.env["account.move"].browse(result["res_id"])
+        self.assertEqual(credit.state, "posted")
+        self.assertEqual(credit.amount_total, 19.99)
+        self.assertEqual(credit.reversed_entry_id, self._invoices(so))
+        # What is left to refund is what the wizard offers next.
+        wizard_form = Form(
+            self.env[action["res_model"]].with_context(**action["context"])
+        )
+        self.assertEqual(wizard_form.amount_total, 19.99)
+
+    def test_an_order_another_worker_is_invoicing_is_left_to_it(self):
+        order = make_order(
+            self.marketplace_de,
+            [{"sku": "MUG-1", "price": 19.99, "tax": 3.19}],
+            status="SHIPPED",
+            fulfilled_by="AMAZON",
+        )
+        self._put(EU_SELLER_ID, order)
+        self.eu_account.invoice_policy = "manual"
+        self._sync()
+        so = self._sale_order(order)
+        SaleOrder = type(self.env["sale.order"])
+        # Another worker holds the order's row: this one skips it...
+        with patch.object(
+            SaleOrder, "try_lock_for_update", lambda records, **kw: records.browse()
+        ):
+            self.assertFalse(so._amazon_invoice_now())
+            with self.assertRaisesRegex(UserError, "Another run"):
+                so._amazon_invoice_now(raise_errors=True)
+        self.assertFalse(so.invoice_ids)
+        self.assertFalse(so.amazon_invoice_failed)
+        # ...and the next run invoices it, once.
+        self.eu_account.invoice_policy = "on_shipment"
+        self.env["amazon.account"]._cron_post_invoices()
+        self.env["amazon.account"]._cron_post_invoices()
+        self.assertEqual(len(self._invoices(so)), 1)
+
+    def test_a_warehouse_worker_validating_a_delivery_invoices_it(self):
+        worker = new_test_user(
+            self.env, login="worker", groups="base.group_user,stock.group_stock_user"
+        )
+        good = make_order(
+            self.marketplace_us,
+            [{"sku": "LAMP-1", "price": 30.00, "tax": 3.08}],
+            status="UNSHIPPED",
+        )
+        self.mug.taxes_id = False  # Odoo misses the tax Amazon charged
+        bad = make_order(
+            self.marketplace_us,
+            [{"sku": "MUG-1", "price": 10.00, "tax": 1.03}],
+            status="UNSHIPPED",
+        )
+        self._put(DEFAULT_SELLER_ID, good, bad)
+        self._sync(self.account)
+        for order in (good, bad):
+            so = self._sale_order(order, self.account)
+            self._validate(so.picking_ids.with_user(worker))
+        self.assertEqual(
+            self._invoices(self._sale_order(good, self.account)).state, "posted"
+        )
+        bad_so = self._sale_order(bad, self.account)
+        self.assertFalse(bad_so.invoice_ids)
+        self.assertTrue(bad_so.amazon_invoice_failed)

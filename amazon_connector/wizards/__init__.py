@@ -4,4 +4,6 @@ from . import amazon_order_cancel_wizard
 from . import amazon_recover_order_wizard
 from . import amazon_first_import_wizard
 from . import amazon_setup_tax_wizard
+from . import amazon_refund_wizard
+from . import amazon_refund_wizard_line
 from . import amazon_settlement_upload

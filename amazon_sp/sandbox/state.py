@@ -144,6 +144,8 @@ class SandboxState:
         self.rdt_lifetime = 3600
         self.feed_documents = {}  # feed document id -> content type, content, seller
         self.feeds = {}  # feed id -> Feed, with the seller and the input content
+        # (seller, order id) -> the VAT invoices and credit notes Amazon accepted
+        self.vat_invoices = {}
         self.inventory = {}  # seller id -> marketplace id -> SKU -> FBA quantities
         self.reports = {}  # report id -> Report, with the seller and its options
         self.report_documents = {}  # report document id -> content, content type
