@@ -196,7 +196,9 @@ class AmazonAccount(models.Model):
             if time.monotonic() > deadline:
                 finished = False
                 break
-            settlement, was_created = self._amazon_import_report(connection, report)
+            settlement, was_created = self._amazon_import_settlement_report(
+                connection, report
+            )
             if was_created:
                 created |= settlement
             if settlement and not settlement.failed and report.created:
@@ -225,7 +227,7 @@ class AmazonAccount(models.Model):
         self._amazon_commit()
         return created, finished
 
-    def _amazon_import_report(self, connection, report):
+    def _amazon_import_settlement_report(self, connection, report):
         """Download one settlement report and book it.
 
         :return: ``(settlement, created)``.
@@ -399,7 +401,7 @@ class AmazonAccount(models.Model):
         if settlement.report_ref:
             connection = connection or self._amazon_connection()
             report = amazon_sp.reports.get_report(connection, settlement.report_ref)
-            return self._amazon_import_report(connection, report)[0]
+            return self._amazon_import_settlement_report(connection, report)[0]
         return settlement
 
     def _amazon_settlement_marketplace(self, parsed):
