@@ -33,11 +33,16 @@
         "views/amazon_menus.xml",
         "views/amazon_offer_sync_views.xml",
         "data/amazon_cause_data.xml",
+        "data/amazon_settlement_data.xml",
+        "views/amazon_settlement_views.xml",
         "views/amazon_account_setup_views.xml",
         "views/amazon_order_list_views.xml",
         "views/amazon_firstrun_views.xml",
         "wizards/amazon_setup_wizard_views.xml",
         "views/amazon_listing_profile_views.xml",
+        "views/account_move_views.xml",
+        "views/amazon_account_invoicing_views.xml",
+        "wizards/amazon_refund_wizard_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -58,6 +58,7 @@ DEFAULT_RATE_LIMITS = {
     "reports.getReportDocument": RateLimit(0.0167, 15),
     "reports.getReports": RateLimit(0.0222, 10),
     "reports.cancelReport": RateLimit(0.0222, 10),
+    "finances.listFinancialEventGroups": RateLimit(0.5, 30),
 }
 
 FALLBACK_RATE_LIMIT = RateLimit(0.5, 10)

@@ -36,6 +36,8 @@ class AmazonAccount(models.Model):
             "ir_cron_send_offers",
             "ir_cron_import_listings",
             "ir_cron_check_listing_results",
+            "ir_cron_post_invoices",
+            "ir_cron_import_settlements",
         ):
             cron = self.env.ref(f"amazon_connector.{xmlid}", raise_if_not_found=False)
             if cron and cron.active != active:

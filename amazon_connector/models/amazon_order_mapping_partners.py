@@ -69,7 +69,12 @@ class AmazonOrderImport(models.AbstractModel):
             if plan["key"] not in partners:
                 missing.setdefault(plan["key"], plan["values"])
         if missing:
-            created = Partner.create(list(missing.values()))
+            # Amazon's buyers' VAT numbers are Amazon's: base_vat (installed with
+            # most EU charts, e.g. l10n_de) must not refuse the order for one it
+            # cannot check (its key for API pushes from external platforms).
+            created = Partner.with_context(no_vat_validation=True).create(
+                list(missing.values())
+            )
             partners.update(zip(missing, created, strict=True))
 
     def _amazon_customer_plan(self, account, order, lookups):

@@ -38,6 +38,8 @@ class AmazonSyncState(models.Model):
             ("offers", "Stock and Prices"),
             ("listings", "Listings Import"),
             ("publish", "Product Publishing"),
+            ("invoices", "Invoicing"),
+            ("settlements", "Settlements"),
         ],
         required=True,
     )

@@ -1,3 +1,5 @@
+import copy
+
 from odoo import api, fields, models
 
 from .. import const
@@ -94,3 +96,78 @@ class SaleOrderLine(models.Model):
             )
         )
         return super(SaleOrderLine, lines)._action_launch_stock_rule(**kwargs)
+
+    # === INVOICING === #
+
+    def _amazon_invoice_lines(self):
+        """The customer invoice lines of this line (credit notes left out)."""
+        return self.invoice_lines.filtered(
+            lambda aml: (
+                aml.move_id.move_type == "out_invoice" and aml.move_id.state != "cancel"
+            )
+        )
+
+    def _amazon_invoiced_quantity(self):
+        self.ensure_one()
+        return sum(self._amazon_invoice_lines().mapped("quantity"))
+
+    def _amazon_invoice_line_amounts(self, quantity):
+        """The quantity and exact amounts of an invoice line for ``quantity`` of this
+        line: its stored amounts (``extra_tax_data``) when all of it is invoiced at
+        once; else their share, and for the last units what is left of them, so that
+        the invoices of a line add up to its amounts to the cent.
+
+        :return: values for the invoice line (``quantity``, ``extra_tax_data``).
+        :rtype: dict
+        """
+        self.ensure_one()
+        invoiced = self._amazon_invoice_lines()
+        extra = self.extra_tax_data
+        total = self.product_uom_qty
+        if not invoiced and quantity == total:
+            return {"quantity": quantity}
+        if not extra or not extra.get("manual_tax_amounts"):
+            return {"quantity": quantity, "extra_tax_data": False}
+        done_quantity = sum(invoiced.mapped("quantity"))
+        last = done_quantity + quantity >= total - 1e-6
+        currency = self.order_id.currency_id
+        company_currency = self.order_id.company_id.currency_id
+
+        def share(full, done_amounts, rounder):
+            if last:
+                return rounder.round(full - sum(done_amounts))
+            return rounder.round(full * quantity / total)
+
+        def done(path):
+            amounts = []
+            for aml in invoiced:
+                data = aml.extra_tax_data or {}
+                for key in path[:-1]:
+                    data = data.get(key) or {}
+                value = data.get(path[-1]) if isinstance(data, dict) else None
+                if value is None:
+                    value = _value(extra, path) * aml.quantity / total
+                amounts.append(value)
+            return amounts
+
+        new = copy.deepcopy(extra)
+        new["quantity"] = quantity
+        for key in ("manual_total_excluded_currency", "manual_total_excluded"):
+            if new.get(key) is not None:
+                rounder = currency if key.endswith("_currency") else company_currency
+                new[key] = share(extra[key], done((key,)), rounder)
+        for tax_key, amounts in new["manual_tax_amounts"].items():
+            for key in list(amounts):
+                rounder = currency if key.endswith("_currency") else company_currency
+                amounts[key] = share(
+                    extra["manual_tax_amounts"][tax_key][key],
+                    done(("manual_tax_amounts", tax_key, key)),
+                    rounder,
+                )
+        return {"quantity": quantity, "extra_tax_data": new}
+
+
+def _value(data, path):
+    for key in path:
+        data = data[key]
+    return data

@@ -73,8 +73,19 @@ class StockPicking(models.Model):
 
     def _action_done(self):
         """Override of `stock` to queue the shipment confirmation of FBM Amazon
-        orders."""
+        orders, and to invoice what left of orders whose account posts invoices on
+        shipment (the import invoices the orders it delivers itself)."""
         res = super()._action_done()
+        if not self.env.context.get("amazon_no_confirmation"):
+            done = self.filtered(
+                lambda p: (
+                    p.state == "done"
+                    and p.picking_type_code == "outgoing"
+                    and p.sale_id.amazon_account_id.invoice_policy == "on_shipment"
+                )
+            )
+            if done:
+                done.sale_id._amazon_invoice_shipped()
         if not self.env.context.get("amazon_no_confirmation"):
             to_send = self.filtered(
                 lambda p: p.state == "done" and p._amazon_needs_confirmation()

@@ -6,6 +6,10 @@ from . import test_import_failures
 from . import test_import_orders
 from . import test_import_statuses
 from . import test_import_sync
+from . import test_invoice_upload
+from . import test_invoicing
+from . import test_invoicing_de
+from . import test_invoicing_tour
 from . import test_offers_export
 from . import test_offers_import
 from . import test_offers_results
@@ -17,6 +21,9 @@ from . import test_product_export_tour
 from . import test_reliability
 from . import test_screens
 from . import test_security
+from . import test_settlements
+from . import test_settlements_integrity
+from . import test_settlements_tour
 from . import test_setup_check
 from . import test_states
 from . import test_tours

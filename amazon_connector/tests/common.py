@@ -89,6 +89,9 @@ class AmazonCommon(SaleCommon):
             state.report_settings.update(compress=False, charset=None, polls=0)
             state.listings.clear()
             state.listings_feed_fatal.clear()
+            state.settled_orders.clear()
+            state.settlement_ends.clear()
+            state.financial_event_groups.clear()
         state.faults.clear()
         state.clear_received()
 

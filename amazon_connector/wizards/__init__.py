@@ -5,3 +5,6 @@ from . import amazon_recover_order_wizard
 from . import amazon_first_import_wizard
 from . import amazon_setup_tax_wizard
 from . import amazon_product_type_search
+from . import amazon_refund_wizard
+from . import amazon_refund_wizard_line
+from . import amazon_settlement_upload

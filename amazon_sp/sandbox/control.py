@@ -35,7 +35,9 @@ It lets tests, demos and other processes change what the sandbox serves:
 
 The seller's listings (what the listings report, the Listings Items API and the
 listings feeds read and change) have their own routes, in :mod:`.listings_control`;
-how report documents are served, in :mod:`.reports` (``/_sandbox/reports/settings``).
+how report documents are served, in :mod:`.reports` (``/_sandbox/reports/settings``);
+settlements (``POST /_sandbox/settlements`` closes a settlement period), in
+:mod:`.settlements_control`.
 """
 
 from datetime import timedelta

@@ -22,7 +22,7 @@ import base64
 import os
 import uuid
 
-from . import listings_feed, order_acknowledgement
+from . import listings_feed, order_acknowledgement, vat_invoice
 from .protocol import ApiError, Response, invalid_input
 from .state import iso
 
@@ -31,6 +31,7 @@ TSV = "text/tab-separated-values; charset=UTF-8"
 PROCESSORS = {
     order_acknowledgement.FEED_TYPE: order_acknowledgement.process,
     listings_feed.FEED_TYPE: listings_feed.process,
+    vat_invoice.FEED_TYPE: vat_invoice.process,
 }
 """The feed processors, by feed type."""
 
@@ -96,6 +97,7 @@ def create_feed(sandbox, request):
             "processingStatus": "IN_QUEUE",
             "seller_id": request.seller.seller_id,
             "input": document["content"],
+            "options": dict(body.get("feedOptions") or {}),
         }
     return Response(202, {"feedId": feed_id})
 
@@ -106,7 +108,9 @@ def get_feed(sandbox, request):
         raise ApiError(404, "NotFound", "The feed does not exist.")
     if feed["processingStatus"] == "IN_QUEUE":
         _process_feed(sandbox, feed)
-    public = {k: v for k, v in feed.items() if k not in ("seller_id", "input")}
+    public = {
+        k: v for k, v in feed.items() if k not in ("seller_id", "input", "options")
+    }
     return Response(200, public)
 
 

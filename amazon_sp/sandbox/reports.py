@@ -51,14 +51,23 @@ GENERATORS = {
 PAGE_SIZE_MAX = 100
 
 
-def add_report(state, seller_id, report_type, marketplace_ids, text, encoding="utf-8"):
+def add_report(
+    state,
+    seller_id,
+    report_type,
+    marketplace_ids,
+    text,
+    encoding="utf-8",
+    compress=None,
+):
     """Store a report Amazon made by itself, done, with its document.
 
+    :param bool compress: GZIP the document (default: as ``report_settings`` say).
     :return: the stored report.
     :rtype: dict
     """
     report = _new_report(state, seller_id, report_type, marketplace_ids)
-    _finish(state, report, text, encoding)
+    _finish(state, report, text, encoding, compress)
     return report
 
 
@@ -81,7 +90,7 @@ def _new_report(state, seller_id, report_type, marketplace_ids, body=None):
     return report
 
 
-def _finish(state, report, text, encoding):
+def _finish(state, report, text, encoding, compress=None):
     settings = state.report_settings
     now = iso(state.clock.now())
     report["processingStartTime"] = report.get("processingStartTime") or now
@@ -90,7 +99,7 @@ def _finish(state, report, text, encoding):
         report["processingStatus"] = "CANCELLED"
         return
     content = text.encode(encoding)
-    compressed = bool(settings.get("compress"))
+    compressed = bool(settings.get("compress") if compress is None else compress)
     if compressed:
         content = gzip.compress(content)
     charset = settings.get("charset")

@@ -24,6 +24,7 @@ from . import (
     catalog,
     control,
     feeds,
+    finances,
     inventory,
     listings_api,
     listings_control,
@@ -34,6 +35,7 @@ from . import (
     product_types,
     reports,
     sellers,
+    settlements_control,
     shipments,
     tokens,
 )
@@ -54,11 +56,13 @@ HANDLERS = (
     feeds,
     inventory,
     reports,
+    finances,
     listings_api,
     listings_publish,
     listings_control,
     product_types,
     catalog,
+    settlements_control,
     control,
 )
 """The handler modules, one per API (and the control interface), each with a

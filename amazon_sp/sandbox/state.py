@@ -144,6 +144,8 @@ class SandboxState:
         self.rdt_lifetime = 3600
         self.feed_documents = {}  # feed document id -> content type, content, seller
         self.feeds = {}  # feed id -> Feed, with the seller and the input content
+        # (seller, order id) -> the VAT invoices and credit notes Amazon accepted
+        self.vat_invoices = {}
         self.inventory = {}  # seller id -> marketplace id -> SKU -> FBA quantities
         self.reports = {}  # report id -> Report, with the seller and its options
         self.report_documents = {}  # report document id -> content, content type
@@ -159,6 +161,13 @@ class SandboxState:
         # (seller id, order id) -> JSON served verbatim as that order in 2026-01-01
         # answers, however broken (see serve_verbatim).
         self.verbatim_2026 = {}
+        # Settlements (see settlementdata): seller id -> order id -> the order settled;
+        # (seller id, marketplace id) -> end of its last settlement period; seller id
+        # -> its financial event groups (Finances v0), oldest first.
+        self.settled_orders = {}
+        self.settlement_ends = {}
+        self.settlement_sequence = 0
+        self.financial_event_groups = {}
 
     # --- configuration ---
 
