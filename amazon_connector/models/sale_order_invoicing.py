@@ -413,7 +413,11 @@ class SaleOrder(models.Model):
         lines = []
         for sequence, line in enumerate(self.order_line, start=1):
             if line in quantities:
-                values = line._prepare_invoice_line(sequence=sequence)
+                values = line._prepare_invoice_line(
+                    sequence=sequence,
+                    # One insert for the whole batch's links, not one per line.
+                    sale_line_ids=[fields.Command.set(line.ids)],
+                )
                 values.update(line._amazon_invoice_line_amounts(quantities[line]))
                 lines.append(fields.Command.create(values))
         vals["invoice_line_ids"] = lines
