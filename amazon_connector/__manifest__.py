@@ -2,7 +2,7 @@
     "name": "Amazon Connector",
     "summary": "Import Amazon orders as sales orders; send deliveries, cancellations "
     "and stock back to Amazon (Selling Partner API)",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "amazon_connector contributors",

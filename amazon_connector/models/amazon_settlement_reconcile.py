@@ -124,14 +124,17 @@ class AmazonSettlement(models.Model):
                     "tax": Decimal(0),
                     "shipping": Decimal(0),
                     "shipping_tax": Decimal(0),
+                    "gift_wrap": Decimal(0),
+                    "gift_wrap_tax": Decimal(0),
                 },
             )
             item["quantity"] = max(item["quantity"], quantity or 0)
             key = {
                 "Tax": "tax",
-                "GiftWrapTax": "tax",
                 "Shipping": "shipping",
                 "ShippingTax": "shipping_tax",
+                "GiftWrap": "gift_wrap",
+                "GiftWrapTax": "gift_wrap_tax",
             }.get(description, "principal")
             item[key] -= Decimal(amount)
             date = date or posted
@@ -143,7 +146,15 @@ class AmazonSettlement(models.Model):
                 for item in items.values()
                 if item["quantity"]
                 or any(
-                    item[k] for k in ("principal", "tax", "shipping", "shipping_tax")
+                    item[k]
+                    for k in (
+                        "principal",
+                        "tax",
+                        "shipping",
+                        "shipping_tax",
+                        "gift_wrap",
+                        "gift_wrap_tax",
+                    )
                 )
             ],
         }

@@ -12,6 +12,9 @@ from odoo.exceptions import UserError
 
 from ..utils import even_chunks
 
+# Invoices count for what is left to credit, credit notes against it.
+SIGNS = {"out_invoice": 1, "out_refund": -1}
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -99,16 +102,20 @@ class SaleOrder(models.Model):
                         "tax": Decimal,             # its tax
                         "shipping": Decimal,        # the shipping part
                         "shipping_tax": Decimal,    # its tax
+                        "gift_wrap": Decimal,       # the gift wrap part
+                        "gift_wrap_tax": Decimal,   # its tax
+                        "sale_line_id": int,        # optional: the order line
                     }],
                 }
 
-            On tax-included and tax-exclusive marketplaces alike the credit note's
-            total is the sum of ``principal + tax + shipping + shipping_tax`` to the
-            cent: each line's base is the principal (or shipping) and its tax
-            Amazon's tax, on the taxes of the order line refunded. Where the order
-            line has no tax, its line carries principal and tax together, except on
-            orders whose tax Amazon remits (the account's "Tax Remitted by Amazon"
-            fiscal position), where the tax is Amazon's and is left out.
+            On tax-included and tax-exclusive marketplaces alike the credit note's total
+            is the sum of the item's amounts (principal, shipping and gift wrap, each
+            with its tax) to the cent: each line's base is the principal (or shipping,
+            or gift wrap) and its tax Amazon's tax, on the taxes of the order line
+            refunded. Where the order line has no tax, its line carries principal and
+            tax together, except on orders whose tax Amazon remits (the account's "Tax
+            Remitted by Amazon" fiscal position), where the tax is Amazon's and is left
+            out.
         :return: the posted credit note (the one already made if this ``ref`` was
             already credited for this order), linked to the order's lines and to
             its last posted invoice (``reversed_entry_id``).
@@ -174,43 +181,134 @@ class SaleOrder(models.Model):
         credit_note.action_post()
         return credit_note.sudo(False).with_env(self.env)
 
+    # Amounts of a refunded item, by the kind of order line that books them.
+    _REFUND_PARTS = {
+        "item": ("principal", "tax"),
+        "shipping": ("shipping", "shipping_tax"),
+        "gift_wrap": ("gift_wrap", "gift_wrap_tax"),
+    }
+
     def _amazon_refund_item_vals(self, item):
         """The credit note lines of one refunded item, and their totals.
 
+        An SKU on several lines of the order (the same product sold twice in one
+        order) is credited on the lines that still have units to credit, the amounts
+        shared by those units (for a price adjustment without units: by what is left
+        to credit of each line), exact to the cent; ``sale_line_id`` in ``item``
+        names the line instead. The item's shipping and gift wrap go to its own
+        shipping and gift wrap lines.
+
         :return: ``[(line values, total)]``
         """
-        lines = self._amazon_item_lines().filtered(
-            lambda line: line.amazon_sku == item["sku"]
-        )
+        if item.get("sale_line_id"):
+            lines = self.order_line.browse(item["sale_line_id"]) & self.order_line
+        else:
+            lines = self._amazon_item_lines().filtered(
+                lambda line: line.amazon_sku == item["sku"]
+            )
         if not lines:
             raise UserError(
                 self.env._(
                     "Amazon order %(ref)s has no item of SKU %(sku)s to refund.",
                     ref=self.amazon_order_ref,
-                    sku=item["sku"],
+                    sku=item.get("sku"),
                 )
             )
-        # Of an item split over several lines, the one invoiced the most.
-        line = lines.sorted(lambda line: -line._amazon_invoiced_quantity())[:1]
         quantity = float(item.get("quantity") or 0)
+        amounts = {
+            key: Decimal(str(item.get(key) or 0))
+            for keys in self._REFUND_PARTS.values()
+            for key in keys
+        }
         result = []
-        principal = Decimal(str(item.get("principal") or 0))
-        tax = Decimal(str(item.get("tax") or 0))
-        if principal or tax:
-            result += self._amazon_refund_line_vals(line, quantity, principal, tax)
-        shipping = Decimal(str(item.get("shipping") or 0))
-        shipping_tax = Decimal(str(item.get("shipping_tax") or 0))
-        if shipping or shipping_tax:
-            shipping_line = self.order_line.filtered(
-                lambda other: (
-                    other.amazon_line_kind == "shipping"
-                    and other.amazon_item_ref == line.amazon_item_ref
+        for line, units, share in self._amazon_refund_shares(lines, quantity, amounts):
+            for kind, (base_key, tax_key) in self._REFUND_PARTS.items():
+                base, tax = share[base_key], share[tax_key]
+                if not (base or tax):
+                    continue
+                if kind == "item":
+                    result += self._amazon_refund_line_vals(line, units, base, tax)
+                    continue
+                charge_line = self.order_line.filtered(
+                    lambda other, line=line, kind=kind: (
+                        other.amazon_line_kind == kind
+                        and other.amazon_item_ref == line.amazon_item_ref
+                    )
+                )[:1]
+                result += self._amazon_refund_line_vals(
+                    charge_line, 0, base, tax, item_line=line
                 )
-            )[:1]
-            result += self._amazon_refund_line_vals(
-                shipping_line, 0, shipping, shipping_tax, item_line=line
-            )
         return result
+
+    def _amazon_refund_shares(self, lines, quantity, amounts):
+        """Share a refunded item over the order lines of its SKU.
+
+        :return: ``[(line, units, {amount key: Decimal})]``, the amounts of all
+            shares adding up to ``amounts`` to the cent.
+        """
+        left = []
+        for line in lines.sorted(lambda line: -line._amazon_invoiced_quantity()):
+            units = amount = 0.0
+            for aml in line.invoice_lines.filtered(
+                lambda aml: aml.move_id.state == "posted"
+            ):
+                sign = {"out_invoice": 1, "out_refund": -1}.get(
+                    aml.move_id.move_type, 0
+                )
+                units += sign * aml.quantity
+                amount += sign * aml.price_total
+            left.append((line, max(units, 0.0), max(amount, 0.0)))
+        if len(left) == 1:
+            return [(left[0][0], quantity, amounts)]
+        if quantity:
+            # Units to the lines that still have some, in turn; the rest to the last.
+            weights, rest = [], quantity
+            for line, units, _amount in left:
+                taken = min(units, rest)
+                weights.append((line, taken))
+                rest -= taken
+            if rest > 1e-6:
+                line, taken = weights[-1]
+                weights[-1] = (line, taken + rest)
+            # Each line's share of the money: what is left of it for the units
+            # it takes (the lines of one SKU may have different prices).
+            by_line = {line: (units, amount) for line, units, amount in left}
+            money = [
+                (
+                    line,
+                    taken,
+                    by_line[line][1] * taken / by_line[line][0]
+                    if by_line[line][0]
+                    else taken,
+                )
+                for line, taken in weights
+            ]
+            total = sum(amount for _line, _taken, amount in money)
+            weights = [
+                (line, taken, (amount / total) if total else taken / quantity)
+                for line, taken, amount in money
+            ]
+        else:
+            total = sum(amount for _line, _units, amount in left)
+            weights = [
+                (line, 0.0, (amount / total) if total else (1.0 if i == 0 else 0.0))
+                for i, (line, _units, amount) in enumerate(left)
+            ]
+        weights = [weight for weight in weights if weight[2] > 0]
+        cent = Decimal("0.01")
+        shares, given = [], dict.fromkeys(amounts, Decimal(0))
+        for index, (line, units, weight) in enumerate(weights):
+            last = index == len(weights) - 1
+            share = {}
+            for key, amount in amounts.items():
+                share[key] = (
+                    amount - given[key]
+                    if last
+                    else (amount * Decimal(str(weight))).quantize(cent)
+                )
+                given[key] += share[key]
+            shares.append((line, units, share))
+        return shares
 
     def _amazon_refund_line_vals(self, line, quantity, base, tax, item_line=None):
         """Credit note lines booking ``base`` and ``tax`` on the product and taxes of

@@ -9,7 +9,9 @@ from . import test_import_sync
 from . import test_invoice_upload
 from . import test_invoicing
 from . import test_invoicing_de
+from . import test_invoicing_refunds
 from . import test_invoicing_tour
+from . import test_migrations
 from . import test_offers_export
 from . import test_offers_import
 from . import test_offers_results

@@ -66,6 +66,7 @@ class AmazonRefundWizard(models.TransientModel):
         items = [
             {
                 "sku": line.sku,
+                "sale_line_id": line.sale_line_id.id,
                 "quantity": line.quantity,
                 "principal": Decimal(str(line.principal)),
                 "tax": Decimal(str(line.tax)),
