@@ -4,7 +4,10 @@
 --seller-id ID --refresh-token TOKEN --region EU`` creates an account of a sandbox
 seller in the database; ``... import`` runs the order
 import's scheduled action until the account has nothing left to read, and prints a JSON
-summary. The tests kill it, or run two at once, on a copy of the test database.
+summary; ``... invoice --start-at EPOCH --uid UID`` waits for that moment, then invoices
+every Amazon order with something shipped, 20 orders a transaction, as the deliveries
+validated by users and the scheduled action do. The tests kill it, or run two at once,
+on a copy of the test database.
 
 This is not a test module: the tests start it with ``subprocess``.
 """
@@ -20,12 +23,15 @@ def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
     parser.add_argument("--addons-path", required=True)
-    parser.add_argument("action", choices=("setup", "import"))
+    parser.add_argument("action", choices=("setup", "import", "invoice"))
     parser.add_argument("--sandbox")
     parser.add_argument("--seller-id")
     parser.add_argument("--refresh-token")
     parser.add_argument("--region", default="EU")
     parser.add_argument("--page-size", type=int, default=10)
+    parser.add_argument("--invoice-policy")
+    parser.add_argument("--start-at", type=float, default=0.0)
+    parser.add_argument("--uid", type=int, default=None)
     args = parser.parse_args(argv)
 
     import odoo
@@ -46,6 +52,9 @@ def main(argv=None):
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         if args.action == "setup":
             result = setup(env, args)
+        elif args.action == "invoice":
+            user = args.uid or odoo.SUPERUSER_ID
+            result = run_invoicing(env(user=user, su=True), args)
         else:
             result = run_import(env)
         # A worker process of its own, as Odoo's cron runner is: it commits, and
@@ -74,6 +83,7 @@ def setup(env, args):
             "environment": "local",
             "local_endpoint": args.sandbox,
             "first_import_date": datetime.now() - timedelta(days=5),
+            **({"invoice_policy": args.invoice_policy} if args.invoice_policy else {}),
         }
     )
     return {"account": account.id}
@@ -105,6 +115,19 @@ def run_import(env):
         "checkpoint": account.orders_checkpoint,
         "seconds": time.monotonic() - started,
     }
+
+
+def run_invoicing(env, args):
+    orders = env["sale.order"].search([("amazon_account_id", "!=", False)], order="id")
+    env.cr.commit()
+    # Both processes start invoicing at the same moment, past Odoo's start-up.
+    time.sleep(max(0.0, args.start_at - time.time()))
+    started = time.monotonic()
+    for start in range(0, len(orders), 20):
+        orders[start : start + 20]._amazon_invoice_now()
+        env.cr.commit()
+        env.invalidate_all()
+    return {"orders": len(orders), "seconds": time.monotonic() - started}
 
 
 if __name__ == "__main__":
