@@ -128,7 +128,10 @@ class AmazonSettlement(models.Model):
                     "gift_wrap_tax": Decimal(0),
                 },
             )
-            item["quantity"] = max(item["quantity"], quantity or 0)
+            # Each refunded item has one principal row with its units (its other rows
+            # repeat them): an SKU refunded on two items counts the units of both.
+            if atype == "ItemPrice" and description == "Principal":
+                item["quantity"] += quantity or 0
             key = {
                 "Tax": "tax",
                 "Shipping": "shipping",

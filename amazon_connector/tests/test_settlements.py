@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from odoo.tests import tagged
 
-from .common import EU_SELLER_ID
+from .common import EU_SELLER_ID, make_order
 from .common_settlements import AmazonSettlementCommon
 
 
@@ -269,6 +269,34 @@ class TestSettlements(AmazonSettlementCommon):
         credit = self._refunds(self._sale_order(order))
         self.assertEqual(credit.amount_total, 19.99)
         self.assertTrue(self._paid(credit))
+        self.assertEqual(settlement.state, "reconciled")
+        self._assert_statement_is_exact(settlement)
+
+    def test_a_refund_of_an_sku_sold_on_two_items_gets_its_credit_note(self):
+        order = make_order(
+            self.marketplace_de,
+            [
+                {"sku": "MUG-1", "quantity": 1, "price": "19.99", "tax": "3.19"},
+                {"sku": "MUG-1", "quantity": 2, "price": "37.98", "tax": "6.06"},
+            ],
+            status="SHIPPED",
+            fulfilled_by="AMAZON",
+        )
+        self._put(EU_SELLER_ID, order)
+        self._sync()
+        self._settle(other=False)
+        self._import()
+        # Amazon refunds both items: its rows name the SKU, not the order line.
+        later = self._settle(
+            order_ids=[], other=False, refunds=[{"order_id": order["orderId"]}]
+        )
+        self._import()
+        settlement = self._settlement(later)
+        refund = settlement.line_ids.filtered(lambda line: line.kind == "refund")
+        self.assertEqual(refund.state, "reconciled", refund.reason)
+        credit = self._refunds(self._sale_order(order))
+        self.assertEqual(credit.amount_total, 57.97)
+        self.assertEqual(sorted(credit.invoice_line_ids.mapped("quantity")), [1, 2])
         self.assertEqual(settlement.state, "reconciled")
         self._assert_statement_is_exact(settlement)
 
