@@ -24,18 +24,15 @@ batched ORM baseline); ``--update-readme`` writes it into README.md between the
 """
 
 import argparse
-import json
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import phases  # noqa: E402
 import run  # noqa: E402 - the import benchmark's helpers, shared
 from run import (  # noqa: E402
-    PYTHON,
-    REPO,
     create_database,
     drop_database,
     machine,
@@ -95,52 +92,24 @@ def bench(args):
 
 
 def phase(name, db, url, addons_path, **options):
-    print(f"  {name}...", flush=True)
-    command = [
-        PYTHON, str(Path(__file__).resolve()), "--phase", name, "--db", db,
-        "--sandbox", url, "--addons-path", addons_path,
-    ]  # fmt: skip
-    if "days" in options:
-        command += ["--days", str(options["days"])]
-    result = subprocess.run(
-        command, cwd=REPO, capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        sys.stderr.write(result.stderr[-4000:])
-        sys.exit(f"phase {name} failed")
-    report = json.loads(result.stdout.strip().splitlines()[-1])
-    print(f"    {json.dumps(report)[:300]}", flush=True)
-    return report
+    """Run one measured phase in a process of its own; return what it reports."""
+    extra = ["--days", str(options["days"])] if "days" in options else []
+    return phases.run_phase_process(__file__, name, db, url, addons_path, extra)
 
 
 # === PHASES (in a process of their own, with Odoo) === #
 
 
 def run_phase(args):
-    import odoo
-    from odoo.tools import config
-
-    config.parse_config(
-        [
-            f"--addons-path={args.addons_path}",
-            f"--database={args.db}",
-            "--log-level=warn",
-        ]
-    )
-    odoo.modules.module.initialize_sys_path()
-    from odoo.modules.registry import Registry
-
-    registry = Registry(args.db)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        report = {
+    return phases.serve_phase(
+        args,
+        {
             "setup": phase_setup,
             "import": run.phase_import,
             "invoice": phase_invoice,
             "baseline": phase_baseline,
-        }[args.phase](env, args)
-    print(json.dumps(report))
-    return 0
+        },
+    )
 
 
 def phase_setup(env, args):
@@ -301,8 +270,7 @@ def phase_baseline(env, args):
 # === REPORT === #
 
 
-def _verdict(ok):
-    return "PASS" if ok else "FAIL"
+_verdict = phases.verdict
 
 
 def render(r):
@@ -360,15 +328,7 @@ def render(r):
 
 
 def update_readme(table):
-    readme = REPO / "README.md"
-    text = readme.read_text()
-    start, end = "<!-- bench-invoicing:start -->", "<!-- bench-invoicing:end -->"
-    if start not in text or end not in text:
-        sys.exit("README.md has no bench-invoicing markers")
-    before, rest = text.split(start, 1)
-    _old, after = rest.split(end, 1)
-    readme.write_text(f"{before}{start}\n{table}\n{end}{after}")
-    print("README.md updated.")
+    phases.update_readme(table, "bench-invoicing")
 
 
 if __name__ == "__main__":

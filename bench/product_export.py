@@ -22,9 +22,7 @@ writes it into README.md between the ``bench-product-export`` markers.
 """
 
 import argparse
-import json
 import math
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -33,10 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # This repository's amazon_sp, whichever one is installed.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import phases  # noqa: E402
 from offers import Sandbox, received  # noqa: E402 - the offers benchmark's helpers
 from run import (  # noqa: E402 - the import benchmark's helpers, shared
-    PYTHON,
-    REPO,
     control,
     create_database,
     drop_database,
@@ -134,52 +131,24 @@ def throttled(url):
 
 
 def phase(name, db, url, addons_path, **options):
-    print(f"  {name}...", flush=True)
-    command = [
-        PYTHON, str(Path(__file__).resolve()), "--phase", name, "--db", db,
-        "--sandbox", url, "--addons-path", addons_path,
-    ]  # fmt: skip
-    if "count" in options:
-        command += ["--products", str(options["count"])]
-    result = subprocess.run(
-        command, cwd=REPO, capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        sys.stderr.write(result.stderr[-4000:])
-        sys.exit(f"phase {name} failed")
-    report = json.loads(result.stdout.strip().splitlines()[-1])
-    print(f"    {json.dumps(report)[:300]}", flush=True)
-    return report
+    """Run one measured phase in a process of its own; return what it reports."""
+    extra = ["--products", str(options["count"])] if "count" in options else []
+    return phases.run_phase_process(__file__, name, db, url, addons_path, extra)
 
 
 # === PHASES (in a process of their own, with Odoo) === #
 
 
 def run_phase(args):
-    import odoo  # noqa: PLC0415
-    from odoo.tools import config  # noqa: PLC0415
-
-    config.parse_config(
-        [
-            f"--addons-path={args.addons_path}",
-            f"--database={args.db}",
-            "--log-level=warn",
-        ]
-    )
-    odoo.modules.module.initialize_sys_path()
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-
-    registry = Registry(args.db)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        report = {
+    return phases.serve_phase(
+        args,
+        {
             "setup": phase_setup,
             "publish": lambda env, args: phase_publish(env, "Bench luggage"),
             "publish-again": lambda env, args: phase_publish(env, "Bench luggage"),
             "publish-offers": lambda env, args: phase_publish(env, "Bench offers"),
-        }[args.phase](env, args)
-    print(json.dumps(report))
-    return 0
+        },
+    )
 
 
 def phase_setup(env, args):
@@ -316,8 +285,7 @@ def phase_publish(env, name):
 # === REPORT === #
 
 
-def _verdict(ok):
-    return "PASS" if ok else "FAIL"
+_verdict = phases.verdict
 
 
 def render(r):
@@ -416,16 +384,7 @@ def render(r):
 
 
 def update_readme(table):
-    readme = REPO / "README.md"
-    text = readme.read_text()
-    start = "<!-- bench-product-export:start -->"
-    end = "<!-- bench-product-export:end -->"
-    if start not in text or end not in text:
-        sys.exit("README.md has no bench-product-export markers")
-    before, rest = text.split(start, 1)
-    _old, after = rest.split(end, 1)
-    readme.write_text(f"{before}{start}\n{table}\n{end}{after}")
-    print("README.md updated.")
+    phases.update_readme(table, "bench-product-export")
 
 
 if __name__ == "__main__":

@@ -20,10 +20,7 @@ between the ``bench-settlements`` markers.
 """
 
 import argparse
-import json
 import os
-import re
-import subprocess
 import sys
 import time
 from datetime import datetime, timedelta
@@ -33,9 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # This checkout's amazon_sp, whichever one is installed.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import phases  # noqa: E402
 from run import (  # noqa: E402 - the import benchmark's helpers, shared
-    PYTHON,
-    REPO,
     SandboxProcess,
     control,
     create_database,
@@ -150,58 +146,23 @@ def bench(args):
 
 def phase(name, db, url, addons_path):
     """Run one measured phase in a process of its own; return what it reports."""
-    print(f"  {name}...", flush=True)
-    command = [
-        PYTHON,
-        str(Path(__file__).resolve()),
-        "--phase",
-        name,
-        "--db",
-        db,
-        "--sandbox",
-        url,
-        "--addons-path",
-        addons_path,
-    ]
-    result = subprocess.run(
-        command, cwd=REPO, capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        sys.stderr.write(result.stderr[-4000:])
-        sys.exit(f"phase {name} failed")
-    report = json.loads(result.stdout.strip().splitlines()[-1])
-    print(f"    {json.dumps(report)[:300]}", flush=True)
-    return report
+    extra = []
+    return phases.run_phase_process(__file__, name, db, url, addons_path, extra)
 
 
 # === PHASES (in a process of their own, with Odoo) === #
 
 
 def run_phase(args):
-    import odoo
-    from odoo.tools import config
-
-    config.parse_config(
-        [
-            f"--addons-path={args.addons_path}",
-            f"--database={args.db}",
-            "--log-level=warn",
-        ]
-    )
-    odoo.modules.module.initialize_sys_path()
-    from odoo.modules.registry import Registry
-
-    registry = Registry(args.db)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        report = {
+    return phases.serve_phase(
+        args,
+        {
             "setup": phase_setup,
             "import": phase_import,
             "invoicing": phase_invoicing,
             "settlement": phase_settlement,
-        }[args.phase](env, args)
-    print(json.dumps(report))
-    return 0
+        },
+    )
 
 
 def _sql_count():
@@ -350,19 +311,7 @@ def render(result):
 
 
 def update_readme(table):
-    readme = REPO / "README.md"
-    text = readme.read_text()
-    start, end = "<!-- bench-settlements:start -->", "<!-- bench-settlements:end -->"
-    if start not in text:
-        print("README.md has no bench-settlements markers; not updated")
-        return
-    text = re.sub(
-        re.escape(start) + ".*?" + re.escape(end),
-        f"{start}\n{table}\n{end}",
-        text,
-        flags=re.S,
-    )
-    readme.write_text(text)
+    phases.update_readme(table, "bench-settlements")
 
 
 if __name__ == "__main__":
