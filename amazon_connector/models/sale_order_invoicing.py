@@ -425,13 +425,18 @@ class SaleOrder(models.Model):
 
     def _amazon_ship_date(self, quantities):
         """When the goods of this invoice left: the last done move of its lines (the
-        FBA moves, the FBM delivery), else today."""
+        FBM delivery, the FBA moves), else today. FBA goods leave Odoo's stock when
+        the import reads that Amazon shipped them, which may be days later (an import
+        of past orders): their date is when Amazon last changed the order, if that is
+        earlier."""
         moves = (
             self.env["sale.order.line"]
             .union(*quantities)
             .move_ids.filtered(lambda m: m.state == "done")
         )
         dates = [move.date for move in moves if move.date]
-        if dates:
-            return fields.Date.context_today(self, max(dates))
-        return fields.Date.context_today(self)
+        left = max(dates) if dates else None
+        amazon = self.amazon_last_update
+        if self.amazon_fulfillment == "fba" and amazon:
+            left = min(left, amazon) if left else amazon
+        return fields.Date.context_today(self, left) if left else fields.Date.today()

@@ -9,6 +9,7 @@ from . import test_import_sync
 from . import test_invoice_upload
 from . import test_invoicing
 from . import test_invoicing_concurrency
+from . import test_invoicing_dates
 from . import test_invoicing_de
 from . import test_invoicing_refunds
 from . import test_invoicing_tour
