@@ -23,7 +23,6 @@ batched ORM baseline); ``--update-readme`` writes it into README.md between the
 ``bench-invoicing`` markers.
 """
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -46,25 +45,11 @@ BATCH = 50  # the connector's batch (sale_order_invoicing.INVOICE_BATCH)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="bench/invoicing.py", description=__doc__)
+    parser = phases.arguments(__file__, __doc__)
     parser.add_argument("--orders", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--days", type=float, default=30)
-    parser.add_argument("--keep-db", action="store_true")
-    parser.add_argument("--update-readme", action="store_true")
-    parser.add_argument("--phase", help=argparse.SUPPRESS)
-    parser.add_argument("--db", help=argparse.SUPPRESS)
-    parser.add_argument("--sandbox", help=argparse.SUPPRESS)
-    parser.add_argument("--addons-path", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.phase:
-        return run_phase(args)
-    result = bench(args)
-    table = render(result)
-    print("\n" + table)
-    if args.update_readme:
-        update_readme(table)
-    return 0
+    return phases.main(parser, argv, bench, render, run_phase, update_readme)
 
 
 def bench(args):

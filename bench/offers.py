@@ -20,7 +20,6 @@ It prints a table with PASS/FAIL against the issue's targets; ``--update-readme`
 writes it into README.md between the ``bench-offers`` markers.
 """
 
-import argparse
 import math
 import re
 import subprocess
@@ -49,23 +48,9 @@ POLLS = ("feeds.getFeed",)  # left out of the calls per offer
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="bench/offers.py", description=__doc__)
+    parser = phases.arguments(__file__, __doc__)
     parser.add_argument("--offers", type=int, default=10000)
-    parser.add_argument("--keep-db", action="store_true")
-    parser.add_argument("--update-readme", action="store_true")
-    parser.add_argument("--phase", help=argparse.SUPPRESS)
-    parser.add_argument("--db", help=argparse.SUPPRESS)
-    parser.add_argument("--sandbox", help=argparse.SUPPRESS)
-    parser.add_argument("--addons-path", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.phase:
-        return run_phase(args)
-    result = bench(args)
-    table = render(result)
-    print("\n" + table)
-    if args.update_readme:
-        update_readme(table)
-    return 0
+    return phases.main(parser, argv, bench, render, run_phase, update_readme)
 
 
 class Sandbox:

@@ -2,6 +2,7 @@
 memory and SQL figures are not mixed), with an Odoo environment on the benchmark's
 database, and reports one JSON line; the tables go into README.md between markers."""
 
+import argparse
 import json
 import re
 import subprocess
@@ -76,3 +77,27 @@ def update_readme(table, marker):
     )
     readme.write_text(text)
     print("README.md updated.")  # noqa: T201
+
+
+def arguments(script, doc):
+    """The parser of a benchmark's command line: its own options are added to it; the
+    hidden ones are those of its phase processes."""
+    parser = argparse.ArgumentParser(prog=f"bench/{Path(script).name}", description=doc)
+    parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--update-readme", action="store_true")
+    for hidden in ("--phase", "--db", "--sandbox", "--addons-path"):
+        parser.add_argument(hidden, help=argparse.SUPPRESS)
+    return parser
+
+
+def main(parser, argv, bench, render, run_phase, update_readme):
+    """Run the benchmark and print its table (into README.md with
+    ``--update-readme``), or, in a phase process, the phase."""
+    args = parser.parse_args(argv)
+    if args.phase:
+        return run_phase(args)
+    table = render(bench(args))
+    print("\n" + table)  # noqa: T201
+    if args.update_readme:
+        update_readme(table)
+    return 0

@@ -21,7 +21,6 @@ It prints a table with PASS/FAIL against the issue's targets; ``--update-readme`
 writes it into README.md between the ``bench-product-export`` markers.
 """
 
-import argparse
 import math
 import sys
 import time
@@ -50,25 +49,9 @@ CATALOG = "catalogItems.searchCatalogItems"
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(
-        prog="bench/product_export.py", description=__doc__
-    )
+    parser = phases.arguments(__file__, __doc__)
     parser.add_argument("--products", type=int, default=1000)
-    parser.add_argument("--keep-db", action="store_true")
-    parser.add_argument("--update-readme", action="store_true")
-    parser.add_argument("--phase", help=argparse.SUPPRESS)
-    parser.add_argument("--db", help=argparse.SUPPRESS)
-    parser.add_argument("--sandbox", help=argparse.SUPPRESS)
-    parser.add_argument("--addons-path", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.phase:
-        return run_phase(args)
-    result = bench(args)
-    table = render(result)
-    print("\n" + table)
-    if args.update_readme:
-        update_readme(table)
-    return 0
+    return phases.main(parser, argv, bench, render, run_phase, update_readme)
 
 
 def _barcode(n):

@@ -19,7 +19,6 @@ faster than its orders were imported); ``--update-readme`` writes it into README
 between the ``bench-settlements`` markers.
 """
 
-import argparse
 import os
 import sys
 import time
@@ -55,23 +54,9 @@ REFUNDS = 50
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="bench/settlements.py", description=__doc__)
+    parser = phases.arguments(__file__, __doc__)
     parser.add_argument("--orders", type=int, default=3600)
-    parser.add_argument("--keep-db", action="store_true")
-    parser.add_argument("--update-readme", action="store_true")
-    parser.add_argument("--phase", help=argparse.SUPPRESS)
-    parser.add_argument("--db", help=argparse.SUPPRESS)
-    parser.add_argument("--sandbox", help=argparse.SUPPRESS)
-    parser.add_argument("--addons-path", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.phase:
-        return run_phase(args)
-    result = bench(args)
-    table = render(result)
-    print("\n" + table)
-    if args.update_readme:
-        update_readme(table)
-    return 0
+    return phases.main(parser, argv, bench, render, run_phase, update_readme)
 
 
 def bench(args):
